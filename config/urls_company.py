@@ -1,0 +1,9 @@
+"""URLs of a company (mounted under /c/<route>/, or at the root of an operator's own host)."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("shared_apps.web.urls_company")),
+    path("settings/", include("tenant_apps.parameters.urls")),
+    path("api/v1/", include("config.api_urls_company")),
+]

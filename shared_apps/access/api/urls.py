@@ -1,0 +1,9 @@
+from django.urls import path
+
+from .views import ApiKeyListApi, MeApi, PositionApi
+
+urlpatterns = [
+    path("me/", MeApi.as_view(), name="api-me"),
+    path("position/", PositionApi.as_view(), name="api-position"),
+    path("api-keys/", ApiKeyListApi.as_view(), name="api-api-keys"),
+]

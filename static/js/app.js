@@ -1,0 +1,52 @@
+// Registers the service worker, drives the "Instalar" button and the mobile menu.
+(function () {
+  "use strict";
+  if ("serviceWorker" in navigator) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function (reg) {
+        document.documentElement.dataset.swRegistered = "true";
+        return reg;
+      }).catch(function (err) {
+        document.documentElement.dataset.swError = String(err);
+      });
+    });
+  }
+
+  var deferredPrompt = null;
+  window.addEventListener("beforeinstallprompt", function (event) {
+    event.preventDefault();
+    deferredPrompt = event;
+    document.querySelectorAll("[data-install]").forEach(function (button) {
+      button.hidden = false;
+    });
+  });
+  window.addEventListener("appinstalled", function () {
+    document.querySelectorAll("[data-install]").forEach(function (button) {
+      button.hidden = true;
+    });
+  });
+  document.addEventListener("click", function (event) {
+    var install = event.target.closest("[data-install]");
+    if (install) {
+      if (deferredPrompt) {
+        deferredPrompt.prompt();
+        deferredPrompt.userChoice.finally(function () { deferredPrompt = null; });
+      } else {
+        var help = document.getElementById("install-help");
+        if (help) help.hidden = !help.hidden;
+      }
+    }
+    var toggle = event.target.closest("[data-menu-toggle]");
+    if (toggle) {
+      var nav = document.getElementById("main-nav");
+      var open = nav.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+  });
+
+  // Confirmation before destructive actions, without inline scripts (CSP).
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) event.preventDefault();
+  });
+})();
