@@ -174,3 +174,13 @@ def login(client, world):
         return c
 
     return _login
+
+
+def pytest_collection_modifyitems(config, items):
+    """Refuse transactional tests: pytest-django truncates every table after one, which would
+    wipe the session-wide world. Work in other threads/processes sees committed data anyway."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and (marker.kwargs.get("transaction") or "transactional_db" in
+                       getattr(item, "fixturenames", ())):
+            raise pytest.UsageError(f"{item.nodeid}: transactional tests would wipe the world")

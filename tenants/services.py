@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -103,6 +104,26 @@ def company_provision(*, company_id: int) -> Company:
     retried from a clean schema.
     """
     activate_public()
+    with _provision_lock(company_id):
+        return _provision_locked(company_id)
+
+
+@contextmanager
+def _provision_lock(company_id: int):
+    """One provisioning per company at a time, across processes (a session advisory lock)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [PROVISION_LOCK_CLASS, company_id])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [PROVISION_LOCK_CLASS, company_id])
+
+
+PROVISION_LOCK_CLASS = 7101
+
+
+def _provision_locked(company_id: int) -> Company:
     company = Company.objects.select_related("operator").get(pk=company_id)
     if company.status == CompanyStatus.READY:
         return company

@@ -139,6 +139,11 @@ CELERY_TASK_ROUTES = {
 CELERY_TASK_TENANT_CACHE_SECONDS = 30
 CELERY_BEAT_SCHEDULE = {
     "platform-heartbeat": {"task": "tenants.heartbeat", "schedule": 60.0},
+    "company-diagnostics": {
+        "task": "tenants.dispatch_per_company",
+        "schedule": 600.0,
+        "args": ["tenants.company_diagnostics"],
+    },
 }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
@@ -158,7 +163,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
+LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -156,17 +156,20 @@ def for_user(user, company: Company | None, session) -> AccessContext:
 
 def for_api_key(key: PartnerApiKey, company: Company | None) -> AccessContext:
     """The context of a partner key: its operator, optional company and branch, its profiles."""
-    codes = frozenset(c for p in key.profiles.all() for c in p.functions)
+    profiles = list(key.profiles.all())
+    operator_codes = frozenset(c for p in profiles if p.company_id is None for c in p.functions)
     ctx = AccessContext(api_key=key, company=company)
-    ctx.operator_functions = {
-        key.operator_id: frozenset(c for c in codes if fn.get(c).scope is fn.Scope.OPERATOR)
-    }
+    ctx.operator_functions = {key.operator_id: operator_codes}
     if company is None:
         return ctx
     if company.operator_id != key.operator_id or key.company_id not in (None, company.pk):
         return ctx
     ctx.is_member = True
-    ctx.company_functions = frozenset(c for c in codes if fn.get(c).scope is not fn.Scope.OPERATOR)
+    # As for users: the company's own profiles, plus the read functions of operator profiles.
+    ctx.company_functions = frozenset(
+        {c for p in profiles if p.company_id == company.pk for c in p.functions}
+        | {c for c in operator_codes if fn.get(c).scope is fn.Scope.READ}
+    )
     if key.branch_id and key.branch.company_id == company.pk and key.branch.is_active:
         ctx.branch = key.branch
         ctx.branch_ids = frozenset({key.branch_id})
