@@ -51,6 +51,21 @@ def audit_record(
     if company_id is None and getattr(tenant, "pk", None) is not None:
         company_id = tenant.pk
         operator_id = operator_id or getattr(tenant, "operator_id", None)
+    elif company_id is not None and getattr(tenant, "pk", None) is None:
+        # A platform change about one company (its branches, profiles, members) is written in
+        # that company's own trail, so its administrators see it with the rest.
+        from tenants.models import Company
+        from tenants.schemas import company_context
+
+        company = Company.objects.filter(pk=company_id, status="ready").first()
+        if company is not None:
+            with company_context(company):
+                return _create(actor, action, target, object_type, changes, operator_id,
+                               company_id)
+    return _create(actor, action, target, object_type, changes, operator_id, company_id)
+
+
+def _create(actor, action, target, object_type, changes, operator_id, company_id) -> AuditEvent:
     return AuditEvent.objects.create(
         actor_user_id=actor.user_id,
         actor_api_key_id=actor.api_key_id,
