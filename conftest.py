@@ -181,6 +181,8 @@ def pytest_collection_modifyitems(config, items):
     wipe the session-wide world. Work in other threads/processes sees committed data anyway."""
     for item in items:
         marker = item.get_closest_marker("django_db")
-        if marker and (marker.kwargs.get("transaction") or "transactional_db" in
-                       getattr(item, "fixturenames", ())):
+        if marker and (
+            marker.kwargs.get("transaction")
+            or "transactional_db" in getattr(item, "fixturenames", ())
+        ):
             raise pytest.UsageError(f"{item.nodeid}: transactional tests would wipe the world")

@@ -197,8 +197,12 @@ class EmbeddedPostgres:
         import psycopg
 
         with psycopg.connect(
-            host=str(socket_dir), port=port or 5432, user="postgres", dbname="postgres",
-            autocommit=True, connect_timeout=10,
+            host=str(socket_dir),
+            port=port or 5432,
+            user="postgres",
+            dbname="postgres",
+            autocommit=True,
+            connect_timeout=10,
         ) as conn:
             exists = conn.execute(
                 "SELECT 1 FROM pg_database WHERE datname = %s", [self.database]
@@ -448,8 +452,11 @@ def _run(services: EmbeddedServices, command: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m config.embedded", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m config.embedded",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--redis-db", type=int, default=0, help="Redis database number")
     parser.add_argument("--database", default=DEFAULT_DATABASE, help="PostgreSQL database")
     sub = parser.add_subparsers(dest="action")

@@ -42,8 +42,9 @@ def dispatch_per_company(task_name: str, stagger_seconds: float = 0.5) -> int:
         .values_list("schema_name", flat=True),
         start=1,
     ):
-        app.send_task(task_name, headers={"_schema_name": schema},
-                      countdown=(count - 1) * stagger_seconds)
+        app.send_task(
+            task_name, headers={"_schema_name": schema}, countdown=(count - 1) * stagger_seconds
+        )
     return count
 
 

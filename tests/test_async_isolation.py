@@ -28,9 +28,13 @@ async def _connect(world, user, path):
 
     key = await make_session()
     communicator = WebsocketCommunicator(
-        application, path,
-        headers=[(b"cookie", f"sessionid={key}".encode()), (b"origin", b"http://localhost"),
-                 (b"host", b"localhost")],
+        application,
+        path,
+        headers=[
+            (b"cookie", f"sessionid={key}".encode()),
+            (b"origin", b"http://localhost"),
+            (b"host", b"localhost"),
+        ],
     )
     connected, _code = await communicator.connect()
     return communicator, connected
@@ -51,8 +55,9 @@ async def test_websocket_message_runs_in_its_company_schema(world):
 
 @pytest.mark.django_db
 @pytest.mark.asyncio
-@pytest.mark.parametrize("path", ["/ws/c/b-one/events/", "/ws/c/a-two/events/",
-                                  "/ws/c/nope/events/"])
+@pytest.mark.parametrize(
+    "path", ["/ws/c/b-one/events/", "/ws/c/a-two/events/", "/ws/c/nope/events/"]
+)
 async def test_websocket_refused_outside_membership(world, path):
     comm, connected = await _connect(world, world.users["a1_admin"], path)
     assert not connected
@@ -63,9 +68,11 @@ async def test_websocket_refused_outside_membership(world, path):
 async def test_websocket_refused_without_login(world):
     from config.asgi import application
 
-    comm = WebsocketCommunicator(application, "/ws/c/a-one/events/",
-                                 headers=[(b"origin", b"http://localhost"),
-                                          (b"host", b"localhost")])
+    comm = WebsocketCommunicator(
+        application,
+        "/ws/c/a-one/events/",
+        headers=[(b"origin", b"http://localhost"), (b"host", b"localhost")],
+    )
     connected, _ = await comm.connect()
     assert not connected
 
@@ -115,13 +122,33 @@ def celery_worker_process(world, settings):
 
     db = dj.DATABASES["default"]
     url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="config.settings.test",
-               CELERY_TASK_ALWAYS_EAGER="false")
+    env = dict(
+        os.environ,
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+        CELERY_TASK_ALWAYS_EAGER="false",
+    )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-Q",
-         "default", "--without-heartbeat", "--without-gossip", "--without-mingle",
-         "-l", "WARNING"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-P",
+            "solo",
+            "-Q",
+            "default",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "WARNING",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     yield proc
     proc.terminate()

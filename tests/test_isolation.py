@@ -49,8 +49,9 @@ def test_api_session_cannot_write_other_operator(login, world):
     from tenants.schemas import company_context
 
     client = login("a1_admin", company=world.a1, branch="a-one-service")
-    response = client.patch("/c/b-one/api/v1/parameters/", {"currency": "USD"},
-                            content_type="application/json")
+    response = client.patch(
+        "/c/b-one/api/v1/parameters/", {"currency": "USD"}, content_type="application/json"
+    )
     assert response.status_code == 404
     with company_context(world.b1):
         assert company_parameters().currency == "BRL"
@@ -62,10 +63,17 @@ def _key(world, *, company=None, names=("Administrador",), branch=None, operator
     from shared_apps.audit.actor import Actor
 
     operator = operator or world.operator_a
-    profiles = AccessProfile.objects.filter(operator=operator, name__in=names,
-                                            company=company or world.a1)
-    _k, secret = api_key_create(actor=Actor.system("test"), operator=operator, name="partner",
-                                profiles=profiles, company=company, branch=branch)
+    profiles = AccessProfile.objects.filter(
+        operator=operator, name__in=names, company=company or world.a1
+    )
+    _k, secret = api_key_create(
+        actor=Actor.system("test"),
+        operator=operator,
+        name="partner",
+        profiles=profiles,
+        company=company,
+        branch=branch,
+    )
     return Client(HTTP_AUTHORIZATION=f"Api-Key {secret}")
 
 
@@ -73,8 +81,12 @@ def test_api_key_is_scoped_to_its_operator(world):
     client = _key(world)
     assert client.get("/c/a-one/api/v1/parameters/").status_code == 200
     assert client.get("/c/b-one/api/v1/parameters/").status_code == 404
-    assert client.patch("/c/b-one/api/v1/parameters/", {"currency": "USD"},
-                        content_type="application/json").status_code == 404
+    assert (
+        client.patch(
+            "/c/b-one/api/v1/parameters/", {"currency": "USD"}, content_type="application/json"
+        ).status_code
+        == 404
+    )
 
 
 def test_api_key_scoped_to_company_cannot_reach_sibling(world):
@@ -86,13 +98,15 @@ def test_api_key_scoped_to_company_cannot_reach_sibling(world):
 def test_api_key_write_needs_its_branch(world):
     """A key writes only when it carries a branch of the company."""
     without = _key(world, company=world.a1)
-    response = without.patch("/c/a-one/api/v1/parameters/", {"days_to_due": 12},
-                             content_type="application/json")
+    response = without.patch(
+        "/c/a-one/api/v1/parameters/", {"days_to_due": 12}, content_type="application/json"
+    )
     assert response.status_code == 403
     assert response.json()["code"] == "branch_required"
     with_branch = _key(world, company=world.a1, branch=world.branches["a-one-service"])
-    response = with_branch.patch("/c/a-one/api/v1/parameters/", {"days_to_due": 12},
-                                 content_type="application/json")
+    response = with_branch.patch(
+        "/c/a-one/api/v1/parameters/", {"days_to_due": 12}, content_type="application/json"
+    )
     assert response.status_code == 200, response.json()
     assert response.json()["days_to_due"] == 12
 
@@ -110,8 +124,9 @@ def test_api_key_lists_only_its_operator_companies(world):
     from shared_apps.audit.actor import Actor
 
     profiles = AccessProfile.objects.filter(operator=world.operator_a, company=None)
-    _k, secret = api_key_create(actor=Actor.system("t"), operator=world.operator_a, name="ops",
-                                profiles=profiles)
+    _k, secret = api_key_create(
+        actor=Actor.system("t"), operator=world.operator_a, name="ops", profiles=profiles
+    )
     client = Client(HTTP_AUTHORIZATION=f"Api-Key {secret}")
     slugs = {c["slug"] for c in client.get("/api/v1/companies/").json()}
     assert {"a-one", "a-two"} <= slugs
@@ -140,8 +155,10 @@ def test_company_user_sees_only_its_company_in_position_options(login, world):
 
 def test_position_in_foreign_branch_refused(login, world):
     client = login("a1_admin")
-    response = client.post("/api/v1/position/", {"company": world.b1.pk,
-                                                 "branch": world.branches["b-one-service"].pk},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/position/",
+        {"company": world.b1.pk, "branch": world.branches["b-one-service"].pk},
+        content_type="application/json",
+    )
     assert response.status_code == 400
     assert "company" in response.json()["fields"]

@@ -50,8 +50,9 @@ def test_menu_shows_only_granted_entries(login, world, profile):
 
 def test_write_without_branch_names_what_is_missing(login, world):
     client = login("a1_admin", company=world.a1)  # company view, no branch
-    response = client.patch("/c/a-one/api/v1/parameters/", {"days_to_due": 15},
-                            content_type="application/json")
+    response = client.patch(
+        "/c/a-one/api/v1/parameters/", {"days_to_due": 15}, content_type="application/json"
+    )
     assert response.status_code == 403
     body = response.json()
     assert body["code"] == "branch_required"
@@ -132,9 +133,11 @@ def test_profile_edit_changes_what_the_user_can_do(login, world):
     admin = login("a1_admin", company=world.a1, branch="a-one-service")
     gerente_profile = AccessProfile.objects.get(company=world.a1, name="Gerente")
     functions = [c for c in gerente_profile.functions if c != "audit.view"]
-    response = admin.put(f"/c/a-one/api/v1/profiles/{gerente_profile.pk}/",
-                         {"name": "Gerente", "functions": functions},
-                         content_type="application/json")
+    response = admin.put(
+        f"/c/a-one/api/v1/profiles/{gerente_profile.pk}/",
+        {"name": "Gerente", "functions": functions},
+        content_type="application/json",
+    )
     assert response.status_code == 200
     from django.test import Client
 
@@ -144,9 +147,11 @@ def test_profile_edit_changes_what_the_user_can_do(login, world):
 
 def test_company_profile_cannot_grant_operator_functions(login, world):
     admin = login("a1_admin", company=world.a1, branch="a-one-service")
-    response = admin.post("/c/a-one/api/v1/profiles/",
-                          {"name": "Sneaky", "functions": ["operator.manage"]},
-                          content_type="application/json")
+    response = admin.post(
+        "/c/a-one/api/v1/profiles/",
+        {"name": "Sneaky", "functions": ["operator.manage"]},
+        content_type="application/json",
+    )
     assert response.status_code == 400
     assert "functions" in response.json()["fields"]
 
@@ -155,9 +160,10 @@ def test_profile_ui_form_saves_and_audits(login, world):
     from shared_apps.audit.models import AuditEvent
 
     admin = login("a1_admin", company=world.a1, branch="a-one-service")
-    response = admin.post("/c/a-one/profiles/new/",
-                          {"name": "Caixa", "functions": ["customers.view",
-                                                          "collections.receive"]})
+    response = admin.post(
+        "/c/a-one/profiles/new/",
+        {"name": "Caixa", "functions": ["customers.view", "collections.receive"]},
+    )
     assert response.status_code == 302
     from tenants.schemas import company_context
 

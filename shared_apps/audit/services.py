@@ -60,8 +60,7 @@ def audit_record(
         company = Company.objects.filter(pk=company_id, status="ready").first()
         if company is not None:
             with company_context(company):
-                return _create(actor, action, target, object_type, changes, operator_id,
-                               company_id)
+                return _create(actor, action, target, object_type, changes, operator_id, company_id)
     return _create(actor, action, target, object_type, changes, operator_id, company_id)
 
 

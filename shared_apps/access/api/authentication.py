@@ -1,6 +1,7 @@
 """Partner API keys: ``Authorization: Api-Key <prefix>.<secret>``."""
 
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
@@ -46,3 +47,16 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return self.keyword
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "shared_apps.access.api.authentication.ApiKeyAuthentication"
+    name = "partnerApiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Partner key, sent as `Authorization: Api-Key <prefix>.<secret>`.",
+        }

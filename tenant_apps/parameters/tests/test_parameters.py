@@ -18,9 +18,11 @@ def admin(login, world):
 
 
 def test_api_update_is_read_back_by_the_selector_and_audited(admin, world):
-    response = admin.patch(URL, {"billing_day": 5, "days_to_due": 12, "currency": "USD",
-                                 "prepaid_min_recharge": "25.50"},
-                           content_type="application/json")
+    response = admin.patch(
+        URL,
+        {"billing_day": 5, "days_to_due": 12, "currency": "USD", "prepaid_min_recharge": "25.50"},
+        content_type="application/json",
+    )
     assert response.status_code == 200, response.json()
     assert response.json()["prepaid_min_recharge"] == "25.50"
     with company_context(world.a1):
@@ -59,21 +61,37 @@ def test_api_rejects_bad_values_field_by_field(admin, world, payload, field):
 
 
 def test_errors_come_in_the_users_language(admin):
-    response = admin.patch(URL, {"time_zone": "Mars/Olympus"}, content_type="application/json",
-                           HTTP_ACCEPT_LANGUAGE="pt-br")
+    response = admin.patch(
+        URL,
+        {"time_zone": "Mars/Olympus"},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="pt-br",
+    )
     assert "não é um fuso horário conhecido" in response.json()["fields"]["time_zone"][0]
     with translation.override("en"):
-        response = admin.patch(URL, {"time_zone": "Mars/Olympus"},
-                               content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+        response = admin.patch(
+            URL,
+            {"time_zone": "Mars/Olympus"},
+            content_type="application/json",
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
     assert "is not a known time zone" in response.json()["fields"]["time_zone"][0]
 
 
 def test_ui_form_saves_and_shows_field_errors(admin, world):
     page = admin.get("/c/a-one/settings/")
     assert page.status_code == 200
-    data = {"currency": "BRL", "time_zone": "America/Manaus", "locale": "pt-br", "country": "BR",
-            "billing_day": 10, "billing_timing": "arrears", "days_to_due": 7, "grace_days": 20,
-            "prepaid_min_recharge": "30.00"}
+    data = {
+        "currency": "BRL",
+        "time_zone": "America/Manaus",
+        "locale": "pt-br",
+        "country": "BR",
+        "billing_day": 10,
+        "billing_timing": "arrears",
+        "days_to_due": 7,
+        "grace_days": 20,
+        "prepaid_min_recharge": "30.00",
+    }
     assert admin.post("/c/a-one/settings/", data).status_code == 302
     with company_context(world.a1):
         assert company_parameters().time_zone == "America/Manaus"
@@ -84,12 +102,18 @@ def test_ui_form_saves_and_shows_field_errors(admin, world):
 
 
 def test_series_cannot_go_back(admin, world):
-    response = admin.patch("/c/a-one/api/v1/document-series/invoice/", {"next_number": 100},
-                           content_type="application/json")
+    response = admin.patch(
+        "/c/a-one/api/v1/document-series/invoice/",
+        {"next_number": 100},
+        content_type="application/json",
+    )
     assert response.status_code == 200
     assert response.json()["next_document"] == "FAT-000100"
-    response = admin.patch("/c/a-one/api/v1/document-series/invoice/", {"next_number": 50},
-                           content_type="application/json")
+    response = admin.patch(
+        "/c/a-one/api/v1/document-series/invoice/",
+        {"next_number": 50},
+        content_type="application/json",
+    )
     assert response.status_code == 400
     assert "next_number" in response.json()["fields"]
 

@@ -25,13 +25,17 @@ class Command(BaseCommand):
         actor = Actor.system("create_operator")
         try:
             operator, company = services.operator_create(
-                actor=actor, name=opts["name"], slug=opts["slug"],
-                first_company=services.CompanyInput(name=opts["company_name"],
-                                                    slug=opts["company_slug"]),
+                actor=actor,
+                name=opts["name"],
+                slug=opts["slug"],
+                first_company=services.CompanyInput(
+                    name=opts["company_name"], slug=opts["company_slug"]
+                ),
             )
         except ValidationError as exc:
-            raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in
-                                         exc.message_dict.items())) from exc
+            raise CommandError(
+                "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+            ) from exc
         company = services.company_provision(company_id=company.pk)
         if opts.get("admin_username"):
             from shared_apps.access.models import AccessProfile
@@ -39,13 +43,20 @@ class Command(BaseCommand):
 
             if not opts.get("admin_password"):
                 raise CommandError("--admin-password is required with --admin-username")
-            user = user_create(actor=actor, username=opts["admin_username"],
-                               password=opts["admin_password"])
-            membership_grant(actor=actor, user=user, operator=operator, company=None,
-                             profiles=AccessProfile.objects.filter(operator=operator,
-                                                                   company=None))
+            user = user_create(
+                actor=actor, username=opts["admin_username"], password=opts["admin_password"]
+            )
+            membership_grant(
+                actor=actor,
+                user=user,
+                operator=operator,
+                company=None,
+                profiles=AccessProfile.objects.filter(operator=operator, company=None),
+            )
         company = Company.objects.get(pk=company.pk)
-        self.stdout.write(self.style.SUCCESS(
-            f"Operator {operator.slug} created; company {company.slug} is {company.status} "
-            f"at /c/{company.slug}/ (schema {company.schema_name})."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Operator {operator.slug} created; company {company.slug} is {company.status} "
+                f"at /c/{company.slug}/ (schema {company.schema_name})."
+            )
+        )
