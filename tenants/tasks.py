@@ -36,7 +36,7 @@ def dispatch_per_company(task_name: str, stagger_seconds: float = 0.5) -> int:
     from .models import Company
 
     count = 0
-    for count, schema in enumerate(  # noqa: B007
+    for count, schema in enumerate(
         Company.objects.filter(status=CompanyStatus.READY, is_active=True)
         .order_by("id")
         .values_list("schema_name", flat=True),

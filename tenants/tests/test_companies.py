@@ -72,8 +72,8 @@ def test_operator_admin_adds_company_in_ui_and_sees_progress(
 
 
 def test_status_fragment_polls_while_creating(login, world):
-    from tenants import services
     from shared_apps.audit.actor import Actor
+    from tenants import services
 
     company = services.company_create(
         actor=Actor.system("t"),

@@ -1,8 +1,8 @@
 """Partner API keys: ``Authorization: Api-Key <prefix>.<secret>``."""
 
 from django.utils import timezone
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from ..models import PartnerApiKey

@@ -1,0 +1,1 @@
+"""Performance benchmarks (issue 2, "Measured"). See benchmarks/README.md."""
