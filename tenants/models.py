@@ -62,6 +62,13 @@ class Company(TenantMixin):
         return self.name
 
     @property
+    def status_message_display(self) -> str:
+        """The progress message (stored untranslated) in the reader's language."""
+        from django.utils.translation import gettext
+
+        return gettext(self.status_message) if self.status_message else ""
+
+    @property
     def is_ready(self) -> bool:
         return self.status == CompanyStatus.READY
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from shared_apps.audit.actor import Actor
 from shared_apps.audit.services import audit_record
@@ -128,12 +129,14 @@ def _provision_locked(company_id: int) -> Company:
     if company.status == CompanyStatus.READY:
         return company
     try:
-        _progress(company, CompanyStatus.CREATING, 10, _("Preparing the template schema"))
+        _progress(
+            company, CompanyStatus.CREATING, 10, gettext_noop("Preparing the template schema")
+        )
         ensure_template_schema()
-        _progress(company, CompanyStatus.CREATING, 40, _("Copying the company schema"))
+        _progress(company, CompanyStatus.CREATING, 40, gettext_noop("Copying the company schema"))
         drop_schema(company.schema_name)
         clone_template_into(company.schema_name)
-        _progress(company, CompanyStatus.CREATING, 75, _("Writing default parameters"))
+        _progress(company, CompanyStatus.CREATING, 75, gettext_noop("Writing default parameters"))
         with transaction.atomic():
             from shared_apps.access.services import company_profiles_seed
             from tenant_apps.parameters.services import parameters_seed
@@ -147,10 +150,15 @@ def _provision_locked(company_id: int) -> Company:
                 status_message="",
                 ready_at=timezone.now(),
             )
-    except Exception as exc:
+    except Exception:
         log.exception("creating company %s failed", company.slug)
         activate_public()
-        _progress(company, CompanyStatus.FAILED, 0, str(exc))
+        _progress(
+            company,
+            CompanyStatus.FAILED,
+            0,
+            gettext_noop("The company could not be created; the team was alerted."),
+        )
         raise
     routing.forget_routes()
     company.refresh_from_db()

@@ -59,7 +59,7 @@ async def test_websocket_message_runs_in_its_company_schema(world):
     "path", ["/ws/c/b-one/events/", "/ws/c/a-two/events/", "/ws/c/nope/events/"]
 )
 async def test_websocket_refused_outside_membership(world, path):
-    comm, connected = await _connect(world, world.users["a1_admin"], path)
+    _comm, connected = await _connect(world, world.users["a1_admin"], path)
     assert not connected
 
 

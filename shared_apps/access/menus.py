@@ -24,6 +24,7 @@ ENTRIES = [
     Entry(_("Audit trail"), "audit", "audit.view", True),
     Entry(_("Central view"), "central", "reports.central", False),
     Entry(_("Companies and branches"), "operator-companies", "operator.manage", False),
+    Entry(_("Users"), "operator-members-home", "operator.manage", False),
     Entry(_("Partner API keys"), "api-keys", "operator.manage", False),
 ]
 

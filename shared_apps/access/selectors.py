@@ -46,3 +46,12 @@ def operator_api_keys(*, operator_ids: list[int]) -> QuerySet[PartnerApiKey]:
         .select_related("operator", "company", "branch")
         .prefetch_related("profiles")
     )
+
+
+def operator_memberships(*, operator_id: int) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(operator_id=operator_id)
+        .select_related("user", "company")
+        .prefetch_related("profiles", "branches")
+        .order_by("user__username", "company__name")
+    )

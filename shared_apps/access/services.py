@@ -7,7 +7,7 @@ import hmac
 import secrets
 from collections.abc import Iterable
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -100,6 +100,10 @@ def user_create(
     language: str = "",
 ) -> User:
     user = User(username=username, full_name=full_name, email=email, language=language)
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
     user.set_password(password)
     user.full_clean()
     user.save()
@@ -307,3 +311,73 @@ def position_auto(*, session, user) -> bool:
         branch_id=branches[0].pk if branches else None,
     )
     return True
+
+
+@transaction.atomic
+def membership_revoke(*, actor: Actor, membership: Membership) -> None:
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    audit_record(
+        actor=actor,
+        action="membership.revoke",
+        target=membership,
+        operator_id=membership.operator_id,
+        company_id=membership.company_id,
+    )
+
+
+@transaction.atomic
+def member_add(
+    *,
+    actor: Actor,
+    operator_id: int,
+    company_id: int | None,
+    profile_ids: list[int],
+    branch_ids: list[int],
+    user_id: int | None = None,
+    username: str | None = None,
+    password: str | None = None,
+    full_name: str = "",
+) -> Membership:
+    """Grant a membership by ids, all checked to belong to the operator (and company); creates
+    the user when a user name is given instead of a user id."""
+    operator = Operator.objects.filter(pk=operator_id, is_active=True).first()
+    if operator is None:
+        raise ValidationError({"operator": _("Unknown operator.")})
+    company = None
+    if company_id:
+        company = Company.objects.filter(pk=company_id, operator=operator).first()
+        if company is None:
+            raise ValidationError({"company": _("This company is not of this operator.")})
+    profiles = list(
+        AccessProfile.objects.filter(pk__in=profile_ids, operator=operator, company=company)
+    )
+    if not profiles or len(profiles) != len(set(profile_ids)):
+        raise ValidationError(
+            {
+                "profiles": _(
+                    "Choose profiles of this company (or, for a central view, of the operator)."
+                )
+            }
+        )
+    branches = list(Branch.objects.filter(pk__in=branch_ids, company=company))
+    if len(branches) != len(set(branch_ids)):
+        raise ValidationError({"branches": _("Choose branches of this company.")})
+    if user_id:
+        user = User.objects.filter(pk=user_id, is_active=True).first()
+        if user is None:
+            raise ValidationError({"user": _("Unknown user.")})
+    else:
+        if User.objects.filter(username=username).exists():
+            raise ValidationError({"username": _("This user name is taken.")})
+        user = user_create(
+            actor=actor, username=username or "", password=password or "", full_name=full_name
+        )
+    return membership_grant(
+        actor=actor,
+        user=user,
+        operator=operator,
+        company=company,
+        profiles=profiles,
+        branches=branches,
+    )

@@ -87,3 +87,48 @@ class ApiKeyForm(forms.Form):
         self.fields["profiles"].label_from_instance = lambda p: (
             f"{p.name} — {p.company or _('central view')}"
         )
+
+
+class MemberForm(forms.Form):
+    """A new user with its first membership in one of the operator's companies (or central)."""
+
+    username = forms.CharField(label=_("User name"), max_length=150)
+    full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    company = forms.ModelChoiceField(
+        label=_("Company"),
+        queryset=None,
+        required=False,
+        empty_label=_("Central view of the operator"),
+    )
+    profiles = forms.ModelMultipleChoiceField(
+        label=_("Access profiles"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    branches = forms.ModelMultipleChoiceField(
+        label=_("Branches"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, operator, **kwargs):
+        from shared_apps.access.models import AccessProfile
+        from shared_apps.org.models import Branch
+        from tenants.models import Company
+
+        super().__init__(*args, **kwargs)
+        self.fields["company"].queryset = Company.objects.filter(operator=operator)
+        self.fields["profiles"].queryset = (
+            AccessProfile.objects.filter(operator=operator)
+            .select_related("company")
+            .order_by("company__name", "name")
+        )
+        central_view = _("Central view")
+        self.fields["profiles"].label_from_instance = lambda p: (
+            f"{p.company or central_view} · {p.name}"
+        )
+        self.fields["branches"].queryset = Branch.objects.filter(
+            company__operator=operator, is_active=True
+        ).select_related("company")
+        self.fields["branches"].label_from_instance = lambda b: (
+            f"{b.company} · {b.name} ({b.get_kind_display()})"
+        )

@@ -11,6 +11,8 @@ urlpatterns = [
     path("central/", v.central, name="central"),
     path("operator/", v.operator_companies, name="operator-companies"),
     path("operator/<int:operator_id>/", v.operator_companies, name="operator-companies-detail"),
+    path("operator/users/", v.operator_members_home, name="operator-members-home"),
+    path("operator/<int:operator_id>/users/", v.operator_members, name="operator-members"),
     path("operator/companies/<int:company_id>/status/", v.company_status, name="company-status"),
     path(
         "operator/companies/<int:company_id>/branches/new/", v.branch_create, name="branch-create"

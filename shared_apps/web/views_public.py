@@ -276,3 +276,63 @@ def api_keys(request):
         },
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+def operator_members(request, operator_id: int):
+    """Users of an operator: who may use which company, with which profiles and branches."""
+    from shared_apps.access.models import Membership
+    from shared_apps.access.services import member_add, membership_revoke
+
+    from .forms import MemberForm
+
+    operator = _managed_operator(request, operator_id)
+    if request.method == "POST" and "revoke" in request.POST:
+        membership = get_object_or_404(
+            Membership, pk=_int(request.POST["revoke"]), operator=operator
+        )
+        membership_revoke(actor=Actor.from_request(request), membership=membership)
+        messages.success(request, _("Access removed."))
+        return redirect("operator-members", operator_id=operator.pk)
+    form = MemberForm(request.POST or None, operator=operator)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            member_add(
+                actor=Actor.from_request(request),
+                operator_id=operator.pk,
+                company_id=data["company"].pk if data["company"] else None,
+                profile_ids=[p.pk for p in data["profiles"]],
+                branch_ids=[b.pk for b in data["branches"]],
+                username=data["username"],
+                password=data["password"],
+                full_name=data["full_name"],
+            )
+        except ValidationError as exc:
+            add_form_errors(form, exc)
+        else:
+            messages.success(request, _("User %(name)s added.") % {"name": data["username"]})
+            return redirect("operator-members", operator_id=operator.pk)
+    return render(
+        request,
+        "web/operator_members.html",
+        {
+            "operator": operator,
+            "form": form,
+            "memberships": access_selectors.operator_memberships(operator_id=operator.pk),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def operator_members_home(request):
+    managed = [
+        op for op, codes in request.access.operator_functions.items() if "operator.manage" in codes
+    ]
+    if not managed:
+        raise PermissionDenied(
+            _("Your access profiles do not include “%(function)s”.")
+            % {"function": _("Manage companies, branches, users and API keys")}
+        )
+    return redirect("operator-members", operator_id=managed[0])

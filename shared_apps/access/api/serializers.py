@@ -68,3 +68,47 @@ class ApiKeyInput(serializers.Serializer):
     company = serializers.IntegerField(required=False, allow_null=True)
     branch = serializers.IntegerField(required=False, allow_null=True)
     profiles = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+
+
+class MembershipOutput(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    profiles = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    branches = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        from ..models import Membership
+
+        model = Membership
+        fields = [
+            "id",
+            "user",
+            "username",
+            "operator",
+            "company",
+            "profiles",
+            "branches",
+            "is_active",
+            "created_at",
+        ]
+
+
+class MembershipInput(serializers.Serializer):
+    """Grant an existing user (``user``) or a new one (``username`` + ``password``)."""
+
+    user = serializers.IntegerField(required=False)
+    username = serializers.CharField(max_length=150, required=False)
+    password = serializers.CharField(max_length=128, required=False, write_only=True)
+    full_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    operator = serializers.IntegerField()
+    company = serializers.IntegerField(required=False, allow_null=True)
+    profiles = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    branches = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+
+    def validate(self, data):
+        from django.utils.translation import gettext as _
+
+        if not data.get("user") and not (data.get("username") and data.get("password")):
+            raise serializers.ValidationError(
+                {"username": _("Give an existing user, or a user name and a password.")}
+            )
+        return data

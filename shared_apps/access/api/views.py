@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -12,12 +13,20 @@ from tenants.models import Company, Operator
 
 from ..context import SESSION_BRANCH, SESSION_COMPANY, SESSION_OPERATOR
 from ..models import AccessProfile
-from ..selectors import company_profiles, operator_api_keys
-from ..services import api_key_create, position_options, position_set, profile_save
+from ..selectors import company_profiles, operator_api_keys, operator_memberships
+from ..services import (
+    api_key_create,
+    member_add,
+    position_options,
+    position_set,
+    profile_save,
+)
 from .permissions import access_for
 from .serializers import (
     ApiKeyInput,
     ApiKeyOutput,
+    MembershipInput,
+    MembershipOutput,
     PositionInput,
     PositionOption,
     ProfileInput,
@@ -174,3 +183,52 @@ class ApiKeyListApi(APIView):
             branch=branch,
         )
         return Response({**ApiKeyOutput(key).data, "key": secret}, status=status.HTTP_201_CREATED)
+
+
+class MembershipListApi(APIView):
+    """Memberships of an operator (``?operator=<id>``): who may use which company, with which
+    profiles and branches. POST grants one, creating the user when a user name is given."""
+
+    @extend_schema(responses=MembershipOutput(many=True))
+    def get(self, request):
+        ctx = access_for(request)
+        try:
+            operator_id = int(request.query_params.get("operator", ""))
+        except ValueError:
+            managed = [op for op, c in ctx.operator_functions.items() if "operator.manage" in c]
+            operator_id = managed[0] if managed else 0
+        ctx.check("operator.manage", operator=operator_id)
+        return Response(
+            MembershipOutput(operator_memberships(operator_id=operator_id), many=True).data
+        )
+
+    @extend_schema(request=MembershipInput, responses=MembershipOutput)
+    def post(self, request):
+        serializer = MembershipInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        access_for(request).check("operator.manage", operator=data["operator"])
+        membership = member_add(
+            actor=Actor.from_request(request),
+            operator_id=data["operator"],
+            company_id=data.get("company"),
+            profile_ids=data["profiles"],
+            branch_ids=data["branches"],
+            user_id=data.get("user"),
+            username=data.get("username"),
+            password=data.get("password"),
+            full_name=data.get("full_name", ""),
+        )
+        return Response(MembershipOutput(membership).data, status=status.HTTP_201_CREATED)
+
+
+class MembershipDetailApi(APIView):
+    def delete(self, request, pk):
+        from ..models import Membership
+        from ..services import membership_revoke
+
+        membership = get_object_or_404(Membership, pk=pk)
+        if not access_for(request).can("operator.manage", operator=membership.operator_id):
+            raise Http404
+        membership_revoke(actor=Actor.from_request(request), membership=membership)
+        return Response(status=status.HTTP_204_NO_CONTENT)
