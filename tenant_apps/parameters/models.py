@@ -103,3 +103,7 @@ class DocumentSeries(models.Model):
 
     def format(self, number: int) -> str:
         return f"{self.prefix}{number:0{self.padding}d}"
+
+    @property
+    def next_document(self) -> str:
+        return self.format(self.next_number)

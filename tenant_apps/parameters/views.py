@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -8,10 +8,10 @@ from shared_apps.access.mixins import FunctionRequiredMixin
 from shared_apps.audit.actor import Actor
 from shared_apps.web.utils import add_form_errors
 
-from .forms import ParametersForm
-from .models import CompanyParameters
+from .forms import ParametersForm, SeriesForm
+from .models import CompanyParameters, DocumentSeries
 from .selectors import document_series_list
-from .services import parameters_update
+from .services import parameters_update, series_update
 
 
 class ParametersView(FunctionRequiredMixin, View):
@@ -19,12 +19,14 @@ class ParametersView(FunctionRequiredMixin, View):
 
     function = "company.settings"
 
-    def _render(self, request, form, status=200):
+    def _render(self, request, form, status=200, series_forms=None):
+        series_forms = series_forms or {}
+        rows = [
+            (s, series_forms.get(s.kind) or SeriesForm(instance=s, prefix=s.kind))
+            for s in document_series_list()
+        ]
         return render(
-            request,
-            "parameters/form.html",
-            {"form": form, "series": document_series_list()},
-            status=status,
+            request, "parameters/form.html", {"form": form, "series_rows": rows}, status=status
         )
 
     def get(self, request):
@@ -42,3 +44,31 @@ class ParametersView(FunctionRequiredMixin, View):
                 messages.success(request, _("Parameters saved."))
                 return redirect("parameters")
         return self._render(request, form, status=400)
+
+
+class SeriesView(FunctionRequiredMixin, View):
+    """Edit one numbering series (prefix, next number, digits); numbers never go back."""
+
+    function = "company.settings"
+
+    def post(self, request, kind):
+        series = get_object_or_404(DocumentSeries, kind=kind)
+        form = SeriesForm(
+            request.POST, instance=DocumentSeries.objects.get(pk=series.pk), prefix=kind
+        )
+        if form.is_valid():
+            try:
+                series_update(
+                    actor=Actor.from_request(request), series=series, data=form.cleaned_data
+                )
+            except ValidationError as exc:
+                add_form_errors(form, exc)
+            else:
+                messages.success(request, _("Numbering series saved."))
+                return redirect("parameters")
+        return ParametersView()._render(
+            request,
+            ParametersForm(instance=CompanyParameters.objects.first()),
+            status=400,
+            series_forms={kind: form},
+        )

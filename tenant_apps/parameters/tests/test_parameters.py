@@ -29,7 +29,7 @@ def test_api_update_is_read_back_by_the_selector_and_audited(admin, world):
         params = company_parameters()
         assert (params.billing_day, params.days_to_due, params.currency) == (5, 12, "USD")
         assert str(params.prepaid_min_recharge) == "25.50"
-        event = AuditEvent.objects.get(action="parameters.update")
+        event = AuditEvent.objects.filter(action="parameters.update").latest("id")
         assert event.changes["billing_day"] == [1, 5]
         assert event.changes["prepaid_min_recharge"] == ["20.00", "25.50"]
         assert event.actor_label == "a1_admin"
@@ -51,13 +51,15 @@ def test_api_update_is_read_back_by_the_selector_and_audited(admin, world):
     ],
 )
 def test_api_rejects_bad_values_field_by_field(admin, world, payload, field):
+    with company_context(world.a1):
+        events_before = AuditEvent.objects.count()
     response = admin.patch(URL, payload, content_type="application/json")
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid"
     assert field in body["fields"], body
     with company_context(world.a1):
-        assert not AuditEvent.objects.filter(action="parameters.update").exists()
+        assert AuditEvent.objects.count() == events_before
 
 
 def test_errors_come_in_the_users_language(admin):
@@ -121,3 +123,19 @@ def test_series_cannot_go_back(admin, world):
 def test_selector_refuses_public_schema(world):
     with pytest.raises(RuntimeError):
         company_parameters()
+
+
+def test_ui_series_edit(admin, world):
+    response = admin.post(
+        "/c/a-one/settings/series/receipt/",
+        {"receipt-prefix": "R-", "receipt-next_number": 7, "receipt-padding": 4},
+    )
+    assert response.status_code == 302
+    page = admin.get("/c/a-one/settings/").content.decode()
+    assert "R-0007" in page
+    back = admin.post(
+        "/c/a-one/settings/series/receipt/",
+        {"receipt-prefix": "R-", "receipt-next_number": 3, "receipt-padding": 4},
+    )
+    assert back.status_code == 400
+    assert "errorlist" in back.content.decode()
