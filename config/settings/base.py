@@ -19,7 +19,6 @@ SHARED_APPS = [
     # "tenants" first: its migrate_schemas overrides django-tenants' own.
     "tenants",
     "django_tenants",
-    "daphne",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",

@@ -193,7 +193,7 @@ USERS = (
         "Onca-7713-demo",
         "Otávio da Outra",
         (Grant("outra", "Administrador", "outra-telecom", BOTH),),
-        note="sees only Outra Operadora",
+        note="another operator: sees nothing of Aleator Demo",
     ),
 )
 
@@ -369,15 +369,14 @@ class Command(BaseCommand):
         names = {spec.slug: spec.name for spec in OPERATORS}
         rows = []
         for spec in USERS:
-            if spec.superuser:
-                access = spec.note
-            else:
-                parts = []
-                for g in spec.grants:
-                    where = g.company or f"{names[g.operator]}, central view"
-                    kinds = "+".join(g.branch_kinds)
-                    parts.append(f"{g.profile} @ {where}" + (f" [{kinds}]" if kinds else ""))
-                access = "; ".join(parts)
+            parts = []
+            for g in spec.grants:
+                where = g.company or f"{names[g.operator]}, central view"
+                kinds = "+".join(g.branch_kinds)
+                parts.append(f"{g.profile} @ {where}" + (f" [{kinds}]" if kinds else ""))
+            access = "; ".join(parts)
+            if spec.note:
+                access = f"{access} ({spec.note})" if access else spec.note
             rows.append((spec.username, spec.password, access))
         width_user = max(len(r[0]) for r in rows)
         width_password = max(len(r[1]) for r in rows)
