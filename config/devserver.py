@@ -153,7 +153,7 @@ class Supervisor:
         env = dict(os.environ)
         env.update(self.services.env)
         env.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
-        env.setdefault("WEBSOCKET_BASE_URL", f"ws://localhost:{self.ws_port}")
+        env.setdefault("WEBSOCKET_PORT", str(self.ws_port))
         env["PYTHONUNBUFFERED"] = "1"
         env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
         return env

@@ -141,12 +141,82 @@ def test_menu_shows_only_what_the_profile_allows(phone, server, world):
 
 def test_manifest_and_service_worker_register(phone, server, world):
     _login(phone, server, "a1_admin", world.password)
-    phone.wait_for_function(
-        "document.documentElement.dataset.swRegistered === 'true'", timeout=15000
-    )
+    phone.wait_for_selector("html[data-sw-registered=true]", state="attached", timeout=15000)
     scope = phone.evaluate("navigator.serviceWorker.getRegistration('/').then(r => r && r.scope)")
     assert scope == f"{server}/"
     manifest_href = phone.get_attribute("link[rel=manifest]", "href")
     manifest = phone.evaluate(f"fetch('{manifest_href}').then(r => r.json())")
     assert manifest["display"] == "standalone"
     assert phone.locator("[data-install]").count() >= 1
+
+
+@pytest.fixture(scope="module")
+def daphne(world):
+    """Daphne serving the WebSockets, in its own process, on this test database."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from django.conf import settings
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    db = settings.DATABASES["default"]
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}",
+    )
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "config.asgi:application",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    old = settings.WEBSOCKET_PORT
+    settings.WEBSOCKET_PORT = str(port)
+    yield port
+    settings.WEBSOCKET_PORT = old
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_live_event_reaches_an_open_page(browser, server, daphne, world):
+    """One user changes the parameters; another user's open page shows it at once."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="pt-BR")
+    watcher = context.new_page()
+    _login(watcher, server, "a1_gerente", world.password)
+    watcher.goto(f"{server}/c/a-one/")
+    watcher.wait_for_selector("body[data-live=connected]", state="attached", timeout=15000)
+
+    other = browser.new_context(viewport={"width": 1280, "height": 800})
+    editor = other.new_page()
+    _login(editor, server, "a1_admin", world.password)
+    editor.click("[data-testid=branch-a-one-service]")
+    editor.goto(f"{server}/c/a-one/settings/")
+    editor.fill("#id_grace_days", "16")
+    editor.click("main form button[type=submit]")
+    editor.wait_for_url(f"{server}/c/a-one/settings/")
+
+    watcher.wait_for_selector("[data-testid=live-events] p", timeout=10000)
+    assert "a1_admin" in watcher.inner_text("[data-testid=live-events]")
+    context.close()
+    other.close()

@@ -120,8 +120,9 @@ CHANNEL_LAYERS = {
         "CONFIG": {"hosts": [REDIS_URL], "prefix": env("CHANNELS_PREFIX", default="asgi")},
     }
 }
-# Where the browser opens WebSockets (Daphne). Empty: same origin as the page.
-WEBSOCKET_BASE_URL = env("WEBSOCKET_BASE_URL", default="")
+# The port the browser opens WebSockets on (Daphne), on the page's own host name. Empty: the
+# page's own port (production: the ingress sends /ws/ to Daphne).
+WEBSOCKET_PORT = env("WEBSOCKET_PORT", default="")
 
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_TASK_SERIALIZER = "json"

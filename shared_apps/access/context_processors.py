@@ -6,4 +6,11 @@ def access(request):
     ctx = getattr(request, "access", None)
     if ctx is None or not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
-    return {"access": ctx, "menu": menu_for(request), "FUNCTIONS": fn.FUNCTIONS}
+    from django.conf import settings
+
+    return {
+        "access": ctx,
+        "menu": menu_for(request),
+        "FUNCTIONS": fn.FUNCTIONS,
+        "websocket_port": settings.WEBSOCKET_PORT,
+    }

@@ -50,3 +50,40 @@
     if (message && !window.confirm(message)) event.preventDefault();
   });
 })();
+
+// Live company events over a WebSocket (Daphne): shown in the page's live region.
+(function () {
+  "use strict";
+  var body = document.body;
+  var path = body && body.dataset.eventsPath;
+  if (!path || !("WebSocket" in window)) return;
+  var port = body.dataset.wsPort || location.port;
+  var url = (location.protocol === "https:" ? "wss://" : "ws://") + location.hostname +
+    (port ? ":" + port : "") + path;
+  var delay = 1000;
+  function connect() {
+    var socket = new WebSocket(url);
+    socket.addEventListener("open", function () {
+      delay = 1000;
+      body.dataset.live = "connected";
+    });
+    socket.addEventListener("message", function (msg) {
+      var data;
+      try { data = JSON.parse(msg.data); } catch (e) { return; }
+      if (data.type !== "event" || !data.data || !data.data.message) return;
+      var region = document.getElementById("live-events");
+      if (!region) return;
+      var item = document.createElement("p");
+      item.className = "info";
+      item.textContent = data.data.message;
+      region.appendChild(item);
+    });
+    socket.addEventListener("close", function (event) {
+      body.dataset.live = "closed";
+      if (event.code === 4403) return; // refused: not a member
+      setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 30000);
+    });
+  }
+  connect();
+})();

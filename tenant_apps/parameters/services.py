@@ -7,8 +7,12 @@ from typing import Any
 from django.db import transaction
 from django.forms.models import model_to_dict
 
+from django.utils import translation
+from django.utils.translation import gettext as _
+
 from shared_apps.audit.actor import Actor
 from shared_apps.audit.services import audit_record, diff
+from shared_apps.web.events import publish
 
 from .choices import SeriesKind
 from .models import CompanyParameters, DocumentSeries
@@ -56,6 +60,15 @@ def parameters_update(*, actor: Actor, data: dict[str, Any]) -> CompanyParameter
     changes = diff(before, model_to_dict(row, fields=EDITABLE))
     if changes:
         audit_record(actor=actor, action="parameters.update", target=row, changes=changes)
+        with translation.override(row.locale):
+            publish(
+                "parameters.updated",
+                {
+                    "by": actor.label,
+                    "fields": sorted(changes),
+                    "message": _("%(who)s changed the company parameters.") % {"who": actor.label},
+                },
+            )
     return row
 
 
