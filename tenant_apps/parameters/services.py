@@ -6,7 +6,6 @@ from typing import Any
 
 from django.db import transaction
 from django.forms.models import model_to_dict
-
 from django.utils import translation
 from django.utils.translation import gettext as _
 
