@@ -5,4 +5,9 @@ urlpatterns = [
     path("", include("tenant_apps.parameters.api.urls")),
     path("", include("shared_apps.audit.api_urls")),
     path("", include("shared_apps.access.api.company_urls")),
+    path("", include("tenant_apps.catalog.api.urls")),
+    path("", include("tenant_apps.locations.api.urls")),
+    path("", include("tenant_apps.customers.api.urls")),
+    path("", include("tenant_apps.sales.api.urls_plans")),
+    path("", include("tenant_apps.sales.api.urls")),
 ]

@@ -5,5 +5,10 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("shared_apps.web.urls_company")),
     path("settings/", include("tenant_apps.parameters.urls")),
+    path("catalog/", include("tenant_apps.catalog.urls")),
+    path("locations/", include("tenant_apps.locations.urls")),
+    path("customers/", include("tenant_apps.customers.urls")),
+    path("plans/", include("tenant_apps.sales.urls_plans")),
+    path("sales/", include("tenant_apps.sales.urls")),
     path("api/v1/", include("config.api_urls_company")),
 ]

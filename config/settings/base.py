@@ -22,6 +22,7 @@ SHARED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
+    "django.contrib.postgres",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.admin",
@@ -41,6 +42,11 @@ TENANT_APPS = [
     "django.contrib.contenttypes",
     "shared_apps.audit",
     "tenant_apps.parameters",
+    "tenant_apps.catalog",
+    "tenant_apps.locations",
+    "tenant_apps.customers",
+    "tenant_apps.sales",
+    "tenant_apps.ledger",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [a for a in TENANT_APPS if a not in SHARED_APPS]
 

@@ -55,6 +55,16 @@ FUNCTIONS: dict[str, Function] = {
         Function("customers.view", _("View customers"), _COMMERCIAL, Scope.READ),
         Function("customers.manage", _("Register and edit customers"), _COMMERCIAL, Scope.SERVICE),
         Function("sales.sell", _("Sell plans"), _COMMERCIAL, Scope.SERVICE),
+        Function("sales.cancel", _("Cancel products and customers"), _COMMERCIAL, Scope.SERVICE),
+        Function(
+            "subscriptions.activate",
+            _("Activate pending subscriptions by hand"),
+            _COMMERCIAL,
+            Scope.ANY_BRANCH,
+        ),
+        Function(
+            "customers.import", _("Import customers from another system"), _ADMIN, Scope.ANY_BRANCH
+        ),
         Function("catalog.manage", _("Manage catalog and plans"), _COMMERCIAL, Scope.ANY_BRANCH),
         Function("billing.view", _("View invoices and billing"), _FINANCE, Scope.READ),
         Function("billing.run", _("Run billing"), _FINANCE, Scope.ANY_BRANCH),
@@ -98,6 +108,7 @@ DEFAULT_PROFILES: dict[str, frozenset[str]] = {
             "catalog.manage",
             "billing.run",
             "company.settings",
+            "subscriptions.activate",
         }
     ),
     "Vendedor": frozenset({"customers.view", "customers.manage", "sales.sell"}),
@@ -105,6 +116,7 @@ DEFAULT_PROFILES: dict[str, frozenset[str]] = {
         {
             "customers.view",
             "customers.manage",
+            "sales.cancel",
             "contacts.register",
             "complaints.manage",
             "billing.view",
@@ -126,6 +138,7 @@ DEFAULT_PROFILES: dict[str, frozenset[str]] = {
             "inventory.view",
             "inventory.move",
             "reports.company",
+            "subscriptions.activate",
         }
     ),
 }

@@ -19,6 +19,11 @@ class Entry:
 
 ENTRIES = [
     Entry(_("Home"), "company-home", None, True),
+    Entry(_("Customers"), "customers", "customers.view", True),
+    Entry(_("Sales plans"), "plans", "customers.view", True),
+    Entry(_("Catalog"), "catalog", "customers.view", True),
+    Entry(_("Coverage"), "locations", "customers.view", True),
+    Entry(_("Import customers"), "customer-import", "customers.import", True),
     Entry(_("Parameters"), "parameters", "company.settings", True),
     Entry(_("Access profiles"), "profiles", "profiles.manage", True),
     Entry(_("Audit trail"), "audit", "audit.view", True),

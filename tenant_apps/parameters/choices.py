@@ -36,3 +36,4 @@ class SeriesKind(models.TextChoices):
     RECEIPT = "receipt", _("Receipts")
     SERVICE_ORDER = "service_order", _("Service orders")
     CONTRACT = "contract", _("Contracts")
+    CUSTOMER = "customer", _("Customer numbers")

@@ -34,6 +34,7 @@ DEFAULT_SERIES = {
     SeriesKind.RECEIPT: "REC-",
     SeriesKind.SERVICE_ORDER: "OS-",
     SeriesKind.CONTRACT: "CT-",
+    SeriesKind.CUSTOMER: "",
 }
 
 
@@ -95,3 +96,19 @@ def series_update(*, actor: Actor, series: DocumentSeries, data: dict[str, Any])
     if changes:
         audit_record(actor=actor, action="series.update", target=row, changes=changes)
     return row
+
+
+def series_take(*, kind: str, count: int = 1) -> list[str]:
+    """Issue the next ``count`` numbers of a series, without gaps: the row is locked until the
+    caller's transaction ends, so a rolled-back caller gives its numbers back."""
+    if count < 1:
+        raise ValueError("count must be at least 1")
+    with transaction.atomic():
+        row = DocumentSeries.objects.select_for_update().filter(kind=kind).first()
+        if row is None:
+            parameters_seed()
+            row = DocumentSeries.objects.select_for_update().get(kind=kind)
+        first = row.next_number
+        row.next_number = first + count
+        row.save(update_fields=["next_number"])
+    return [row.format(n) for n in range(first, first + count)]
