@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("tenant_apps.customers.api.urls")),
     path("", include("tenant_apps.sales.api.urls_plans")),
     path("", include("tenant_apps.sales.api.urls")),
+    path("", include("tenant_apps.imports.api.urls")),
 ]

@@ -10,5 +10,6 @@ urlpatterns = [
     path("customers/", include("tenant_apps.customers.urls")),
     path("plans/", include("tenant_apps.sales.urls_plans")),
     path("sales/", include("tenant_apps.sales.urls")),
+    path("imports/", include("tenant_apps.imports.urls")),
     path("api/v1/", include("config.api_urls_company")),
 ]

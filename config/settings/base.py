@@ -47,6 +47,7 @@ TENANT_APPS = [
     "tenant_apps.customers",
     "tenant_apps.sales",
     "tenant_apps.ledger",
+    "tenant_apps.imports",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [a for a in TENANT_APPS if a not in SHARED_APPS]
 

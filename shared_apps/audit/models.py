@@ -23,6 +23,9 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "-at"], name="audit_event_object"),
+        ]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 
