@@ -19,8 +19,10 @@ def test_identity_continues_after_copied_rows(world):
     with connection.cursor() as cur:
         cur.execute('SELECT max(id) FROM "zz_clone_ids".django_migrations')
         (last,) = cur.fetchone()
-        cur.execute('INSERT INTO "zz_clone_ids".django_migrations (app, name, applied) '
-                    "VALUES ('x', 'y', now()) RETURNING id")
+        cur.execute(
+            'INSERT INTO "zz_clone_ids".django_migrations (app, name, applied) '
+            "VALUES ('x', 'y', now()) RETURNING id"
+        )
         assert cur.fetchone()[0] == last + 1
 
 
@@ -35,7 +37,9 @@ def test_search_path_is_restored(world):
 
 def test_refuses_objects_it_cannot_copy(world):
     with connection.cursor() as cur:
-        cur.execute('CREATE SCHEMA "zz_src"; CREATE TABLE "zz_src".t (id int); '
-                    'CREATE VIEW "zz_src".v AS SELECT id FROM "zz_src".t')
+        cur.execute(
+            'CREATE SCHEMA "zz_src"; CREATE TABLE "zz_src".t (id int); '
+            'CREATE VIEW "zz_src".v AS SELECT id FROM "zz_src".t'
+        )
         with pytest.raises(NotImplementedError, match="v:v"):
             template_script(cur, "zz_src")
