@@ -136,13 +136,15 @@ def for_user(user, company: Company | None, session) -> AccessContext:
     if company is None:
         return ctx
     functions: set[str] = set()
+    branches: dict[int, Branch] = {}
     membership = next((m for m in memberships if m.company_id == company.pk), None)
     if membership is not None:
         ctx.is_member = True
         functions |= {
             c for p in membership.profiles.all() if p.company_id == company.pk for c in p.functions
         }
-        ctx.branch_ids = frozenset(membership.branches.values_list("id", flat=True))
+        branches = {b.pk: b for b in membership.branches.filter(is_active=True)}
+        ctx.branch_ids = frozenset(branches)
     central = operator_functions.get(company.operator_id)
     if central is not None:
         ctx.is_member = True
@@ -150,7 +152,9 @@ def for_user(user, company: Company | None, session) -> AccessContext:
     ctx.company_functions = frozenset(functions)
     branch_id = session.get(SESSION_BRANCH) if session is not None else None
     if branch_id and session.get(SESSION_COMPANY) == company.pk and branch_id in ctx.branch_ids:
-        ctx.branch = Branch.objects.filter(pk=branch_id, company=company, is_active=True).first()
+        # The membership's branches were read above (active ones, of this company only).
+        branch = branches.get(branch_id)
+        ctx.branch = branch if branch is not None and branch.company_id == company.pk else None
     return ctx
 
 
