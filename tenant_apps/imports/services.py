@@ -1,0 +1,477 @@
+"""The customer migration import: upload (a job, run by a Celery task on commit), validation of
+the whole file, and one transaction that writes everything with COPY.
+
+Writing: numbers come from the customer and contract series in one call each; row ids are
+reserved from each table's sequence in one query, so that every table is written by one COPY
+(customers, contacts, accounts, addresses, sales, subscriptions, promotions, opening entries):
+a fixed number of statements whatever the size of the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Iterable
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Model
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from shared_apps.audit.actor import Actor
+from shared_apps.audit.services import audit_record
+from tenant_apps.catalog.models import Product
+from tenant_apps.customers.choices import ContactKind
+from tenant_apps.customers.models import Address, Contact, Customer
+from tenant_apps.customers.normalize import fold, search_text
+from tenant_apps.customers.status import derive_status
+from tenant_apps.customers.tax_ids import validate_tax_id
+from tenant_apps.ledger.choices import EntryKind
+from tenant_apps.ledger.models import Account, Entry
+from tenant_apps.locations.models import Zone
+from tenant_apps.parameters.selectors import company_parameters
+from tenant_apps.parameters.services import series_take
+from tenant_apps.sales.choices import PlanKind, SaleKind
+from tenant_apps.sales.models import Sale, SalesPlan, Subscription, SubscriptionPromotion
+
+from .choices import ImportKind, ImportStatus
+from .customer_rows import (
+    CustomerIn,
+    FileError,
+    ItemRef,
+    PlanRef,
+    PromotionRef,
+    Reference,
+    validate_file,
+)
+from .models import ImportJob
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+LOCK_KEY = "imports:customers"
+
+
+# --- upload ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def customer_import_enqueue(*, actor: Actor, file_name: str, content: bytes) -> ImportJob:
+    """Record the uploaded file as a job and run it in the background once committed."""
+    if not content:
+        raise ValidationError({"file": _("The file is empty.")})
+    if len(content) > MAX_FILE_BYTES:
+        raise ValidationError(
+            {"file": _("The file is larger than %(mb)s MB.") % {"mb": MAX_FILE_BYTES >> 20}}
+        )
+    job = ImportJob(
+        kind=ImportKind.CUSTOMERS,
+        file_name=(file_name or "import.csv")[:200],
+        checksum=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        content=content,
+        language=translation.get_language() or "en",
+        created_by=actor.label[:150],
+        created_by_user_id=actor.user_id,
+        branch_id=actor.branch_id,
+    )
+    job.full_clean(exclude=["content"])
+    job.save()
+    audit_record(
+        actor=actor,
+        action="imports.upload",
+        target=job,
+        changes={"file_name": job.file_name, "checksum": job.checksum},
+    )
+    from .tasks import customer_import_task
+
+    job_id = job.pk
+    transaction.on_commit(lambda: customer_import_task.delay(job_id))
+    return job
+
+
+# --- the run -----------------------------------------------------------------------------------
+
+
+def customer_import_run(*, job_id: int) -> ImportJob:
+    """Validate the job's file and, when every row is valid, import it (the task calls this).
+
+    The same file (checksum) already imported is skipped; customers whose ``external_ref``
+    exists are skipped row by row. Any invalid row: nothing is written, every error reported.
+    """
+    job = ImportJob.objects.get(pk=job_id)
+    if job.is_finished:
+        return job
+    job.status = ImportStatus.RUNNING
+    job.started_at = timezone.now()
+    job.save(update_fields=["status", "started_at"])
+    actor = Actor(label=job.created_by, user_id=job.created_by_user_id, branch_id=job.branch_id)
+    with translation.override(job.language):
+        try:
+            _run(job, actor)
+        except Exception:
+            job.status = ImportStatus.FAILED
+            job.message = _("The import failed unexpectedly; nothing was imported.")
+            job.finished_at = timezone.now()
+            job.save()
+            raise
+    return job
+
+
+def _run(job: ImportJob, actor: Actor) -> None:
+    timings: dict[str, float] = {}
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(current_schema() || %s))", [LOCK_KEY]
+            )
+        earlier = (
+            ImportJob.objects.filter(checksum=job.checksum, status=ImportStatus.DONE)
+            .exclude(pk=job.pk)
+            .order_by("id")
+            .first()
+        )
+        if earlier is not None:
+            job.status = ImportStatus.SKIPPED
+            job.message = _("The same file was already imported by job #%(id)s.") % {
+                "id": earlier.pk
+            }
+            _finish(job, actor, timings)
+            return
+        t0 = time.perf_counter()
+        reference = _reference()
+        timings["reference"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        try:
+            result = validate_file(
+                bytes(job.content),
+                reference=reference,
+                lookup=_lookup,
+                validate_tax_id=validate_tax_id,
+            )
+        except FileError as exc:
+            job.status = ImportStatus.INVALID
+            job.errors = exc.errors
+            job.error_count = len(exc.errors)
+            job.message = _("The file cannot be read; nothing was imported.")
+            _finish(job, actor, timings)
+            return
+        timings["validate"] = time.perf_counter() - t0
+        job.rows_total = result.rows_total
+        job.rows_skipped = result.rows_skipped
+        if result.errors:
+            job.status = ImportStatus.INVALID
+            job.errors = result.errors
+            job.error_count = len(result.errors)
+            job.message = _("%(count)s errors found; nothing was imported.") % {
+                "count": len(result.errors)
+            }
+            _finish(job, actor, timings)
+            return
+        counts = _write(
+            result.customers, job=job, actor=actor, reference=reference, timings=timings
+        )
+        job.status = ImportStatus.DONE
+        job.rows_imported = result.rows_valid
+        job.customers_created = counts["customers"]
+        job.addresses_created = counts["addresses"]
+        job.subscriptions_created = counts["subscriptions"]
+        job.entries_created = counts["entries"]
+        job.message = _("%(customers)s customers imported, %(skipped)s rows skipped.") % {
+            "customers": counts["customers"],
+            "skipped": result.rows_skipped,
+        }
+        audit_record(
+            actor=actor,
+            action="customers.import",
+            target=job,
+            changes={**counts, "rows_skipped": result.rows_skipped, "file_name": job.file_name},
+        )
+        _finish(job, actor, timings)
+
+
+def _finish(job: ImportJob, actor: Actor, timings: dict[str, float]) -> None:
+    job.finished_at = timezone.now()
+    job.timings = {k: round(v, 3) for k, v in timings.items()}
+    if job.status in (ImportStatus.DONE, ImportStatus.SKIPPED):
+        job.content = b""
+    job.save()
+
+
+# --- reference data ----------------------------------------------------------------------------
+
+
+def _reference() -> Reference:
+    """Plans with their products and promotions, zones, product codes: a few queries."""
+    plans: dict[str, PlanRef] = {}
+    for plan in SalesPlan.objects.prefetch_related("items__product", "promotions"):
+        promotions: dict[int, list[PromotionRef]] = {}
+        for promo in plan.promotions.all():
+            promotions.setdefault(promo.item_id, []).append(
+                PromotionRef(promo.pk, promo.name, promo.discount_kind, promo.value, promo.months)
+            )
+        plans[plan.code.upper()] = PlanRef(
+            id=plan.pk,
+            prepaid=plan.kind == PlanKind.PREPAID,
+            items={
+                item.product.code.upper(): ItemRef(
+                    id=item.pk,
+                    product_id=item.product_id,
+                    role=item.product.role,
+                    system=item.product.system,
+                    price=item.effective_price,
+                    daily_cost=item.product.daily_cost,
+                    promotions=tuple(promotions.get(item.pk, ())),
+                )
+                for item in plan.items.all()
+            },
+        )
+    zones = {
+        (fold(city), state.upper(), fold(name)): pk
+        for pk, name, city, state in Zone.objects.values_list(
+            "pk", "name", "city__name", "city__state"
+        )
+    }
+    return Reference(
+        country=company_parameters().country,
+        plans=plans,
+        zones=zones,
+        products=frozenset(c.upper() for c in Product.objects.values_list("code", flat=True)),
+        today=timezone.localdate(),
+    )
+
+
+def _lookup(reference: Reference, refs: set[str], tax_ids: set[str]) -> None:
+    """What already exists among the file's references and tax ids (one query each, the
+    values passed as one array parameter)."""
+    table = Customer._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT external_ref FROM {table} WHERE external_ref = ANY(%s)",  # noqa: S608 (model's table)
+            [list(refs)],
+        )
+        reference.existing_refs = {r for (r,) in cursor.fetchall()}
+        cursor.execute(
+            f"SELECT tax_id, code, external_ref FROM {table} "  # noqa: S608 (model's table)
+            "WHERE tax_id_country = %s AND tax_id = ANY(%s)",
+            [reference.country, list(tax_ids)],
+        )
+        reference.existing_tax_ids = {
+            tax: code
+            for tax, code, ref in cursor.fetchall()
+            if ref not in reference.existing_refs or not ref
+        }
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+
+def _columns(model: type[Model], names: Iterable[str]) -> list[str]:
+    return [model._meta.get_field(n).column for n in names]
+
+
+def _reserve_ids(model: type[Model], count: int) -> list[int]:
+    """``count`` ids from the table's sequence, in one query."""
+    if count == 0:
+        return []
+    table, pk = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [table, pk, count],
+        )
+        return [r for (r,) in cursor.fetchall()]
+
+
+def _copy(model: type[Model], names: list[str], rows: Iterable[tuple]) -> int:
+    """Write rows with one COPY (psycopg 3)."""
+    columns = ", ".join(f'"{c}"' for c in _columns(model, names))
+    n = 0
+    sql = f'COPY "{model._meta.db_table}" ({columns}) FROM STDIN'
+    with connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+            n += 1
+    return n
+
+
+def customer_search_text(customer: CustomerIn, code: str) -> str:
+    """What the customer is searched by: name, trade name, tax id, number, contacts and the
+    addresses (street, number, complement, zone and city)."""
+    addresses = [
+        " ".join(p for p in (a.street, a.number, a.complement) if p)
+        for a in customer.addresses.values()
+    ]
+    return search_text(
+        name=customer.name,
+        trade_name=customer.trade_name,
+        tax_id=customer.tax_id,
+        code=code,
+        contacts=[*customer.phones, *customer.emails],
+        addresses=[*addresses, *dict.fromkeys(customer.city_words)],
+    )
+
+
+def _phone_kind(number: str) -> str:
+    # Brazilian mobiles: 11 digits with a 9 after the area code
+    return ContactKind.MOBILE if len(number) == 11 and number[2] == "9" else ContactKind.PHONE
+
+
+def _write(
+    customers: list[CustomerIn],
+    *,
+    job: ImportJob,
+    actor: Actor,
+    reference: Reference,
+    timings: dict[str, float],
+) -> dict[str, int]:
+    t0 = time.perf_counter()
+    now = timezone.now()
+    n_customers = len(customers)
+    addresses = [a for c in customers for a in c.addresses.values()]
+    sales_keys = [
+        (ci, ai, plan_code)
+        for ci, c in enumerate(customers)
+        for ai, a in enumerate(c.addresses.values())
+        for plan_code in dict.fromkeys(p.plan_code for p in a.products)
+    ]
+    n_subs = sum(len(a.products) for a in addresses)
+    if n_customers == 0:
+        return {"customers": 0, "addresses": 0, "subscriptions": 0, "entries": 0, "sales": 0}
+    codes = series_take(kind="customer", count=n_customers)
+    numbers = series_take(kind="contract", count=len(sales_keys))
+    customer_ids = _reserve_ids(Customer, n_customers)
+    address_ids = iter(_reserve_ids(Address, len(addresses)))
+    account_ids = _reserve_ids(Account, n_customers)
+    sale_ids = _reserve_ids(Sale, len(sales_keys))
+    sub_ids = iter(_reserve_ids(Subscription, n_subs))
+    timings["numbers"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    sale_of = {key: (sale_ids[i], numbers[i]) for i, key in enumerate(sales_keys)}
+    customer_rows, contact_rows, account_rows, address_rows = [], [], [], []
+    sale_rows, main_rows, additional_rows, promo_rows, entry_rows = [], [], [], [], []
+    seller = actor.label[:150]
+    for ci, c in enumerate(customers):
+        cid, code = customer_ids[ci], codes[ci]
+        statuses = [p.status for a in c.addresses.values() for p in a.products]
+        customer_rows.append(
+            (
+                cid, code, c.kind, c.name, c.trade_name, c.tax_id, reference.country,
+                c.customer_type, derive_status(statuses), c.external_ref, "",
+                fold(c.name)[:150], customer_search_text(c, code), now, now,
+            )
+        )  # fmt: skip
+        for i, phone in enumerate(c.phones):
+            contact_rows.append((cid, _phone_kind(phone), phone, phone, i == 0, ""))
+        for i, email in enumerate(c.emails):
+            contact_rows.append((cid, ContactKind.EMAIL, email, email, i == 0 and not c.phones, ""))
+        account_rows.append((account_ids[ci], cid, now))
+        if c.balance is not None:
+            entry_rows.append(
+                (
+                    account_ids[ci], EntryKind.OPENING, c.balance,
+                    _("Opening balance migrated from the previous system (%(ref)s)")
+                    % {"ref": c.external_ref},
+                    now, c.balance_due_on, f"import:opening:{cid}", seller,
+                )
+            )  # fmt: skip
+        for ai, a in enumerate(c.addresses.values()):
+            aid = next(address_ids)
+            address_rows.append(
+                (aid, cid, a.zone_id, a.street, a.number, a.complement, a.postal_code, True, now)
+            )
+            for plan_code in dict.fromkeys(p.plan_code for p in a.products):
+                sid, number = sale_of[(ci, ai, plan_code)]
+                sale_rows.append(
+                    (
+                        sid, number, SaleKind.NEW, cid, aid, reference.plans[plan_code].id, now,
+                        actor.user_id, seller, actor.branch_id, Decimal("0"),
+                    )
+                )  # fmt: skip
+            ids = [next(sub_ids) for _p in a.products]
+            for pi, p in enumerate(a.products):
+                plan = reference.plans[p.plan_code]
+                sid, _number = sale_of[(ci, ai, p.plan_code)]
+                main_id = ids[p.main_index] if p.main_index is not None else None
+                row = (
+                    ids[pi], cid, aid, sid, plan.id, p.item.id, p.item.product_id, main_id,
+                    p.status, plan.prepaid, p.price, p.item.daily_cost, p.activated_on, "", "",
+                    now,
+                )  # fmt: skip
+                (additional_rows if main_id else main_rows).append(row)
+                for promo in p.item.promotions:
+                    start = p.activated_on
+                    promo_rows.append(
+                        (
+                            ids[pi], promo.id, promo.name, promo.discount_kind, promo.value,
+                            promo.months, start,
+                            start + relativedelta(months=promo.months) if start else None,
+                        )
+                    )  # fmt: skip
+    timings["build"] = time.perf_counter() - t0
+
+    def timed(name, *args):
+        t = time.perf_counter()
+        n = _copy(*args)
+        timings[f"copy_{name}"] = time.perf_counter() - t
+        return n
+
+    timed(
+        "customers",
+        Customer,
+        ["id", "code", "kind", "name", "trade_name", "tax_id", "tax_id_country", "customer_type",
+         "status", "external_ref", "notes", "search_name", "search_text", "created_at",
+         "updated_at"],
+        customer_rows,
+    )  # fmt: skip
+    timed(
+        "contacts",
+        Contact,
+        ["customer", "kind", "value", "normalized", "is_primary", "name"],
+        contact_rows,
+    )
+    timed("accounts", Account, ["id", "customer", "created_at"], account_rows)
+    timed(
+        "addresses",
+        Address,
+        ["id", "customer", "zone", "street", "number", "complement", "postal_code", "is_active",
+         "created_at"],
+        address_rows,
+    )  # fmt: skip
+    timed(
+        "sales",
+        Sale,
+        ["id", "number", "kind", "customer", "address", "plan", "at", "seller_user_id",
+         "seller_label", "branch_id", "installation_fee"],
+        sale_rows,
+    )  # fmt: skip
+    sub_fields = [
+        "id", "customer", "address", "sale", "plan", "plan_item", "product", "main", "status",
+        "prepaid", "price", "daily_cost", "activated_on", "cancel_reason", "cancel_note",
+        "created_at",
+    ]  # fmt: skip
+    timed("subscriptions", Subscription, sub_fields, [*main_rows, *additional_rows])
+    timed(
+        "promotions",
+        SubscriptionPromotion,
+        ["subscription", "source", "name", "discount_kind", "value", "months", "starts_on",
+         "ends_on"],
+        promo_rows,
+    )  # fmt: skip
+    timed(
+        "entries",
+        Entry,
+        ["account", "kind", "amount", "description", "posted_at", "due_on", "idempotency_key",
+         "posted_by"],
+        entry_rows,
+    )  # fmt: skip
+    return {
+        "customers": n_customers,
+        "addresses": len(address_rows),
+        "sales": len(sale_rows),
+        "subscriptions": len(main_rows) + len(additional_rows),
+        "promotions": len(promo_rows),
+        "entries": len(entry_rows),
+    }
