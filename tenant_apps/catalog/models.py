@@ -77,6 +77,24 @@ class Product(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def provisioning_items(self) -> list[tuple[str, str]]:
+        """The provisioning attributes as (label, text) pairs, in the system's order."""
+        from .provisioning_attributes import attributes_for
+
+        items = []
+        for attribute in attributes_for(self.system):
+            if attribute.name not in (self.provisioning or {}):
+                continue
+            value = self.provisioning[attribute.name]
+            if isinstance(value, bool):
+                text = str(_("yes") if value else _("no"))
+            elif isinstance(value, list):
+                text = ", ".join(map(str, value))
+            else:
+                text = str(value)
+            items.append((str(attribute.label), text))
+        return items
+
 
 class ProductDevice(models.Model):
     """A device model a product needs, and how many."""

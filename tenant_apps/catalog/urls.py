@@ -1,3 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from .views import CatalogView, DeviceModelFormView, ProductFormView, ProvisioningFieldsView
+
+urlpatterns = [
+    path("", CatalogView.as_view(), name="catalog"),
+    path("products/new/", ProductFormView.as_view(), name="catalog-product-create"),
+    path(
+        "products/provisioning-fields/",
+        ProvisioningFieldsView.as_view(),
+        name="catalog-provisioning-fields",
+    ),
+    path("products/<int:pk>/", ProductFormView.as_view(), name="catalog-product-edit"),
+    path("device-models/new/", DeviceModelFormView.as_view(), name="catalog-device-model-create"),
+    path(
+        "device-models/<int:pk>/", DeviceModelFormView.as_view(), name="catalog-device-model-edit"
+    ),
+]
