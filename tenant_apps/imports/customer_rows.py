@@ -93,6 +93,7 @@ class Reference:
     country: str
     plans: dict[str, PlanRef]
     zones: dict[tuple[str, str, str], int]  # (fold(city), STATE, fold(zone)) -> zone id
+    zone_names: dict[int, tuple[str, str]]  # zone id -> (zone name, city name) as registered
     products: frozenset[str]  # every product code of the catalog
     today: dt.date
     # Filled from the file's values by the caller (see validate_file's lookups):
@@ -136,7 +137,6 @@ class CustomerIn:
     balance: Decimal | None = None
     balance_due_on: dt.date | None = None
     addresses: dict[tuple, AddressIn] = field(default_factory=dict)
-    city_words: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -396,7 +396,6 @@ def validate_file(
                 complement=get("complement"),
                 postal_code=get("postal_code"),
             )
-            customer.city_words.extend([zone_name, city])
         address.products.append(
             ProductIn(
                 line=line,

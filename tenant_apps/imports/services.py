@@ -227,16 +227,13 @@ def _reference() -> Reference:
                 for item in plan.items.all()
             },
         )
-    zones = {
-        (fold(city), state.upper(), fold(name)): pk
-        for pk, name, city, state in Zone.objects.values_list(
-            "pk", "name", "city__name", "city__state"
-        )
-    }
+    zone_rows = list(Zone.objects.values_list("pk", "name", "city__name", "city__state"))
+    zones = {(fold(city), state.upper(), fold(name)): pk for pk, name, city, state in zone_rows}
     return Reference(
         country=company_parameters().country,
         plans=plans,
         zones=zones,
+        zone_names={pk: (name, city) for pk, name, city, _state in zone_rows},
         products=frozenset(c.upper() for c in Product.objects.values_list("code", flat=True)),
         today=timezone.localdate(),
     )
@@ -296,21 +293,33 @@ def _copy(model: type[Model], names: list[str], rows: Iterable[tuple]) -> int:
     return n
 
 
-def customer_search_text(customer: CustomerIn, code: str) -> str:
-    """What the customer is searched by: name, trade name, tax id, number, contacts and the
-    addresses (street, number, complement, zone and city)."""
-    addresses = [
-        " ".join(p for p in (a.street, a.number, a.complement) if p)
-        for a in customer.addresses.values()
-    ]
+def customer_search_text(customer: CustomerIn, code: str, reference: Reference) -> str:
+    """What the customer is searched by, built exactly as ``customers.services.search_refresh``
+    does: name, trade name, tax id, number, the contacts' normalized values (in the contacts'
+    order) and one line per address (street, number, complement, postal code, zone, city)."""
+    contacts = [v for _k, v, _p in _contacts(customer)]
+    addresses = []
+    for a in customer.addresses.values():
+        zone, city = reference.zone_names[a.zone_id]
+        parts = (a.street, a.number, a.complement, a.postal_code, zone, city)
+        addresses.append(" ".join(p for p in parts if p))
     return search_text(
         name=customer.name,
         trade_name=customer.trade_name,
         tax_id=customer.tax_id,
         code=code,
-        contacts=[*customer.phones, *customer.emails],
-        addresses=[*addresses, *dict.fromkeys(customer.city_words)],
+        contacts=contacts,
+        addresses=addresses,
     )
+
+
+def _contacts(customer: CustomerIn) -> list[tuple[str, str, bool]]:
+    """(kind, normalized value, primary) in Contact's ordering: primary first, then kind."""
+    rows = [(_phone_kind(p), p, i == 0) for i, p in enumerate(customer.phones)] + [
+        (ContactKind.EMAIL, e, i == 0 and not customer.phones)
+        for i, e in enumerate(customer.emails)
+    ]
+    return sorted(rows, key=lambda r: (not r[2], r[0]))
 
 
 def _phone_kind(number: str) -> str:
@@ -360,13 +369,11 @@ def _write(
             (
                 cid, code, c.kind, c.name, c.trade_name, c.tax_id, reference.country,
                 c.customer_type, derive_status(statuses), c.external_ref, "",
-                fold(c.name)[:150], customer_search_text(c, code), now, now,
+                fold(c.name)[:150], customer_search_text(c, code, reference), now, now,
             )
         )  # fmt: skip
-        for i, phone in enumerate(c.phones):
-            contact_rows.append((cid, _phone_kind(phone), phone, phone, i == 0, ""))
-        for i, email in enumerate(c.emails):
-            contact_rows.append((cid, ContactKind.EMAIL, email, email, i == 0 and not c.phones, ""))
+        for kind, value, primary in _contacts(c):
+            contact_rows.append((cid, kind, value, value, primary, ""))
         account_rows.append((account_ids[ci], cid, now))
         if c.balance is not None:
             entry_rows.append(

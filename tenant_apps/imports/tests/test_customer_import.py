@@ -419,3 +419,21 @@ def test_customer_numbers_follow_the_series(
         )
         assert len(set(codes)) == 3
         assert fold(Customer.objects.get(external_ref="OLD-1").name) == "maria da silva"
+
+
+def test_search_fields_are_those_the_customer_services_write(
+    admin, world, catalog, django_capture_on_commit_callbacks
+):
+    """search_name and search_text of an imported customer are what customers.services
+    computes for it (so the search finds imported customers like any other)."""
+    from tenant_apps.customers.services import search_refresh
+
+    upload(admin, csv_bytes(valid_rows()), django_capture_on_commit_callbacks)
+    with company_context(world.a1):
+        for customer in Customer.objects.filter(external_ref__startswith="OLD-"):
+            search_refresh(customer_id=customer.pk)
+            again = Customer.objects.get(pk=customer.pk)
+            assert (again.search_name, again.search_text) == (
+                customer.search_name,
+                customer.search_text,
+            )
