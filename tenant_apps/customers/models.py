@@ -92,6 +92,8 @@ class Customer(models.Model):
             ),
             models.Index(fields=["status"], name="customers_status"),
             models.Index(Upper("code"), name="customers_code_upper"),
+            # tax id exact and prefix (the search looks up "tax_id LIKE 'digits%'").
+            models.Index(OpClass("tax_id", name="text_pattern_ops"), name="customers_tax_id_prefix"),
         ]
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
@@ -113,6 +115,12 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["-is_primary", "kind", "id"]
+        indexes = [
+            # phone exact and prefix (the search looks up "normalized LIKE 'digits%'").
+            models.Index(
+                OpClass("normalized", name="text_pattern_ops"), name="customers_contact_prefix"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["customer", "kind", "normalized"], name="customers_contact_unique"
