@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .models import DeviceModel, Product
@@ -87,6 +88,7 @@ class ProvisioningForm(forms.Form):
                 field = forms.CharField(
                     label=attribute.label, required=attribute.required, max_length=40
                 )
+            field.label = capfirst(attribute.label)
             field.initial = initial
             self.fields[name] = field
 

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from .views import CatalogView, DeviceModelFormView, ProductFormView, ProvisioningFieldsView
+from .views import (
+    CatalogView,
+    DeviceModelFormView,
+    ProductFormView,
+    ProvisioningFieldsView,
+    RetireView,
+)
 
 urlpatterns = [
     path("", CatalogView.as_view(), name="catalog"),
@@ -11,8 +17,18 @@ urlpatterns = [
         name="catalog-provisioning-fields",
     ),
     path("products/<int:pk>/", ProductFormView.as_view(), name="catalog-product-edit"),
+    path(
+        "products/<int:pk>/retire/",
+        RetireView.as_view(kind="product"),
+        name="catalog-product-retire",
+    ),
     path("device-models/new/", DeviceModelFormView.as_view(), name="catalog-device-model-create"),
     path(
         "device-models/<int:pk>/", DeviceModelFormView.as_view(), name="catalog-device-model-edit"
+    ),
+    path(
+        "device-models/<int:pk>/retire/",
+        RetireView.as_view(kind="device_model"),
+        name="catalog-device-model-retire",
     ),
 ]

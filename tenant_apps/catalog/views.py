@@ -13,7 +13,14 @@ from shared_apps.web.utils import add_form_errors
 from .choices import System
 from .forms import DeviceModelForm, DevicesForm, ProductForm, ProvisioningForm
 from .selectors import device_model_list, product_get, products_by_system
-from .services import device_model_create, device_model_update, product_create, product_update
+from .services import (
+    device_model_create,
+    device_model_retire,
+    device_model_update,
+    product_create,
+    product_retire,
+    product_update,
+)
 
 
 class CatalogView(FunctionRequiredMixin, View):
@@ -188,3 +195,33 @@ class DeviceModelFormView(FunctionRequiredMixin, View):
                 messages.success(request, _("Device model saved."))
                 return redirect("catalog")
         return self._render(request, row, form, status=400)
+
+
+class RetireView(FunctionRequiredMixin, View):
+    """Remove a product or device model: deleted when nothing uses it, else deactivated."""
+
+    function = "catalog.manage"
+    kind: str = "product"
+
+    def post(self, request, pk):
+        actor = Actor.from_request(request)
+        if self.kind == "product":
+            row = product_get(pk=pk)
+            if row is None:
+                raise Http404
+            kept = product_retire(actor=actor, product=row)
+            deleted, deactivated = (
+                _("Product deleted."),
+                _("The product is in use (plans or subscriptions): it was deactivated instead."),
+            )
+        else:
+            row = device_model_list().filter(pk=pk).first()
+            if row is None:
+                raise Http404
+            kept = device_model_retire(actor=actor, device_model=row)
+            deleted, deactivated = (
+                _("Device model deleted."),
+                _("The device model is in use: it was deactivated instead."),
+            )
+        messages.success(request, deleted if kept is None else deactivated)
+        return redirect("catalog")

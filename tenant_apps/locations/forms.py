@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from tenant_apps.catalog.choices import Technology
@@ -19,7 +20,7 @@ class ZoneForm(forms.ModelForm):
     """A zone and the access technologies it covers (one checkbox each)."""
 
     technologies = forms.MultipleChoiceField(
-        label=_("technologies covered"),
+        label=capfirst(_("technologies covered")),
         choices=Technology.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,

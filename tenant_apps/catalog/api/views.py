@@ -8,7 +8,14 @@ from shared_apps.audit.actor import Actor
 
 from ..filtersets import DeviceModelFilter, ProductFilter
 from ..selectors import device_model_list, product_get, product_list, provisioning_spec
-from ..services import device_model_create, device_model_update, product_create, product_update
+from ..services import (
+    device_model_create,
+    device_model_retire,
+    device_model_update,
+    product_create,
+    product_retire,
+    product_update,
+)
 from .serializers import (
     DeviceModelInput,
     DeviceModelOutput,
@@ -63,6 +70,14 @@ class DeviceModelDetailApi(APIView):
         )
         return Response(DeviceModelOutput(row).data)
 
+    @extend_schema(responses={200: DeviceModelOutput, 204: None})
+    def delete(self, request, pk):
+        """Delete an unused device model (204); one a product needs is deactivated (200)."""
+        kept = device_model_retire(actor=Actor.from_request(request), device_model=self._get(pk))
+        if kept is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(DeviceModelOutput(kept).data)
+
 
 class ProductListApi(generics.ListAPIView):
     """Products (filters: system, role, technology, is_active; ?search= code or name).
@@ -108,6 +123,14 @@ class ProductDetailApi(APIView):
             actor=Actor.from_request(request), product=row, data=serializer.validated_data
         )
         return Response(ProductOutput(product_get(pk=row.pk)).data)
+
+    @extend_schema(responses={200: ProductOutput, 204: None})
+    def delete(self, request, pk):
+        """Delete a product never used (204); one in a plan or sold is deactivated (200)."""
+        kept = product_retire(actor=Actor.from_request(request), product=self._get(pk))
+        if kept is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(ProductOutput(product_get(pk=kept.pk)).data)
 
 
 class ProvisioningSpecApi(APIView):

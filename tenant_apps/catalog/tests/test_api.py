@@ -254,3 +254,25 @@ def test_other_companies_cannot_see_a1_products(login, world, catalog):
     assert b_admin.post(PRODUCTS, payload(), content_type="application/json").status_code == 404
     own = b_admin.get("/c/b-one/api/v1/products/").json()["results"]
     assert "NET-A" not in [p["code"] for p in own]
+
+
+def test_delete_deletes_unused_and_deactivates_used(admin, catalog, world, login):
+    """DELETE removes a product nothing refers to (204); a product in a plan and a device
+    model a product needs are deactivated instead (200, is_active false)."""
+    from tenant_apps.factories import PlanItemFactory
+
+    with company_context(world.a1):
+        PlanItemFactory(product=catalog["tv"])
+        used_ont = catalog["ont"]
+        catalog["net"].devices.create(device_model=used_ont, quantity=1)
+    assert admin.delete(f"{PRODUCTS}{catalog['extra'].pk}/").status_code == 204
+    kept = admin.delete(f"{PRODUCTS}{catalog['tv'].pk}/")
+    assert kept.status_code == 200 and kept.json()["is_active"] is False
+    kept = admin.delete(f"{DEVICES}{used_ont.pk}/")
+    assert kept.status_code == 200 and kept.json()["is_active"] is False
+    assert admin.delete(f"{DEVICES}{catalog['stb'].pk}/").status_code == 204
+    with company_context(world.a1):
+        assert not Product.objects.filter(pk=catalog["extra"].pk).exists()
+        assert Product.objects.filter(pk=catalog["tv"].pk, is_active=False).exists()
+    seller = login("a1_vendedor", company=world.a1, branch="a-one-service")
+    assert seller.delete(f"{PRODUCTS}{catalog['net'].pk}/").status_code == 403

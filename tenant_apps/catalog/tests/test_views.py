@@ -202,3 +202,27 @@ def test_forms_need_a_branch_to_save(login, world):
     unpositioned = login("a1_admin", company=world.a1)
     assert unpositioned.get(NEW).status_code == 200
     assert unpositioned.post(NEW, form_data()).status_code == 403
+
+
+def test_remove_button_deletes_or_deactivates(admin, world, ont):
+    """Removing an unused product deletes it; a device model in use is deactivated."""
+    with company_context(world.a1):
+        product = ProductFactory(code="NET-RM")
+        used = ProductFactory(code="NET-USES")
+        ProductDeviceFactory(product=used, device_model=ont)
+    html = admin.get(f"{PAGE}products/{product.pk}/").content.decode()
+    assert f'action="/c/a-one/catalog/products/{product.pk}/retire/"' in html
+    assert admin.post(f"{PAGE}products/{product.pk}/retire/").status_code == 302
+    assert admin.post(f"{PAGE}device-models/{ont.pk}/retire/").status_code == 302
+    with company_context(world.a1):
+        assert not Product.objects.filter(pk=product.pk).exists()
+        assert DeviceModel.objects.get(pk=ont.pk).is_active is False
+    assert admin.post(f"{PAGE}products/999999/retire/").status_code == 404
+
+
+def test_other_operator_gets_404_on_a1_pages(login, world):
+    """Operator B's administrator is not a member of A1: its catalog pages are 404."""
+    b_admin = login("b1_admin", company=world.b1, branch="b-one-service")
+    assert b_admin.get(PAGE).status_code == 404
+    assert b_admin.get(NEW).status_code == 404
+    assert b_admin.post(NEW, form_data()).status_code == 404

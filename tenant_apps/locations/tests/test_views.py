@@ -112,3 +112,12 @@ def test_edit_zone_technologies_and_city(admin, world, centro):
     )
     assert admin.post(city_url, {"name": "Porto Alegre", "state": "xx1"}).status_code == 400
     assert admin.get(f"{PAGE}zones/999999/").status_code == 404
+
+
+def test_other_operator_gets_404_on_a1_pages(login, world, centro):
+    """Operator B's administrator cannot open or post to A1's coverage pages (404)."""
+    b_admin = login("b1_admin", company=world.b1, branch="b-one-service")
+    assert b_admin.get(PAGE).status_code == 404
+    assert b_admin.get(f"{PAGE}zones/{centro.pk}/").status_code == 404
+    response = b_admin.post(PAGE + "cities/new/", {"city-name": "X", "city-state": "RS"})
+    assert response.status_code == 404
