@@ -70,8 +70,10 @@ def search_plan(query: str) -> SearchPlan:
         plan.kind = "number"
         plan.paths.append("number")
         condition |= Q(code__iexact=query)
-        plan.sale_ids = Sale.objects.filter(number__in=sorted({query, query.upper()})).values(
-            "customer_id"
+        plan.sale_ids = (
+            Sale.objects.filter(number__in=sorted({query, query.upper()}))
+            .order_by()
+            .values("customer_id")
         )
     if _DIGIT_QUERY.match(query):
         d = digits(query)
@@ -79,14 +81,14 @@ def search_plan(query: str) -> SearchPlan:
             plan.kind = "tax_id"
             plan.paths.append("tax_id")
             condition |= Q(tax_id=d)
-            plan.contact_ids = Contact.objects.filter(normalized=d).values("customer_id")
+            plan.contact_ids = Contact.objects.filter(normalized=d).order_by().values("customer_id")
             plan.paths.append("phone")
         elif len(d) >= 8:
             plan.kind = "phone"
             plan.paths += ["phone", "tax_id_prefix"]
             condition |= Q(tax_id__startswith=d)
-            plan.contact_ids = Contact.objects.filter(normalized__startswith=d).values(
-                "customer_id"
+            plan.contact_ids = (
+                Contact.objects.filter(normalized__startswith=d).order_by().values("customer_id")
             )
         if plan.kind != "name" or len(d) >= 3:
             plan.condition = condition
