@@ -8,7 +8,7 @@ from tenant_apps.customers.choices import CustomerType
 from tenant_apps.customers.models import Group
 from tenant_apps.locations.models import City, Zone
 
-from .models import PlanItem, PlanPromotion, SalesPlan
+from .models import PlanDevice, PlanItem, PlanPromotion, SalesPlan
 from .services.plans import PLAN_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -16,20 +16,20 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class PlanForm(forms.ModelForm):
     customer_types = forms.MultipleChoiceField(
-        label=_("customer types"),
+        label=_("Customer types"),
         choices=CustomerType.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked: every customer type."),
     )
     cities = forms.ModelMultipleChoiceField(
-        label=_("valid cities"),
+        label=_("Valid cities"),
         queryset=City.objects.all(),
         required=False,
         help_text=_("None chosen: every city."),
     )
     zones = forms.ModelMultipleChoiceField(
-        label=_("valid zones"),
+        label=_("Valid zones"),
         queryset=Zone.objects.select_related("city"),
         required=False,
         help_text=_("None chosen: every zone of the valid cities."),
@@ -48,37 +48,49 @@ class PlanForm(forms.ModelForm):
 
 class ItemAddForm(forms.Form):
     product = forms.ModelChoiceField(
-        label=_("product"), queryset=Product.objects.filter(is_active=True)
+        label=_("Product"), queryset=Product.objects.filter(is_active=True)
     )
     price = forms.DecimalField(
-        label=_("price in the plan"),
+        label=_("Price in the plan"),
         max_digits=12,
         decimal_places=2,
         required=False,
         help_text=_("Empty: the catalog's monthly price."),
     )
-    included = forms.BooleanField(label=_("included in the sale"), required=False, initial=True)
+    included = forms.BooleanField(label=_("Included in the sale"), required=False, initial=True)
     with_devices = forms.BooleanField(
-        label=_("add the devices the product needs"), required=False, initial=True
+        label=_("Add the devices the product needs"), required=False, initial=True
     )
+
+    def __init__(self, *args, plan: SalesPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = Product.objects.filter(is_active=True).exclude(
+            pk__in=PlanItem.objects.filter(plan=plan).values("product_id")
+        )
 
 
 class ItemEditForm(forms.Form):
     price = forms.DecimalField(
-        label=_("price in the plan"), max_digits=12, decimal_places=2, required=False
+        label=_("Price in the plan"), max_digits=12, decimal_places=2, required=False
     )
-    included = forms.BooleanField(label=_("included in the sale"), required=False)
+    included = forms.BooleanField(label=_("Included in the sale"), required=False)
 
 
 class DeviceAddForm(forms.Form):
     device_model = forms.ModelChoiceField(
-        label=_("device model"), queryset=DeviceModel.objects.filter(is_active=True)
+        label=_("Device model"), queryset=DeviceModel.objects.filter(is_active=True)
     )
-    quantity = forms.IntegerField(label=_("quantity"), initial=1)
+    quantity = forms.IntegerField(label=_("Quantity"), initial=1)
+
+    def __init__(self, *args, plan: SalesPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["device_model"].queryset = DeviceModel.objects.filter(is_active=True).exclude(
+            pk__in=PlanDevice.objects.filter(plan=plan).values("device_model_id")
+        )
 
 
 class DeviceEditForm(forms.Form):
-    quantity = forms.IntegerField(label=_("quantity"))
+    quantity = forms.IntegerField(label=_("Quantity"))
 
 
 class PromotionForm(forms.ModelForm):
@@ -96,9 +108,9 @@ class PromotionForm(forms.ModelForm):
 
 
 class GroupPlanForm(forms.Form):
-    group = forms.ModelChoiceField(label=_("group"), queryset=Group.objects.all())
+    group = forms.ModelChoiceField(label=_("Group"), queryset=Group.objects.all())
     group_items = forms.ModelMultipleChoiceField(
-        label=_("products the group pays"),
+        label=_("Products the group pays"),
         queryset=PlanItem.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

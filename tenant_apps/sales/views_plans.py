@@ -114,8 +114,8 @@ def render_detail(request, pk: int, *, status: int = 200, **bound_forms):
     }
     if can_manage:
         context.update(
-            item_form=bound_forms.get("item_form") or ItemAddForm(),
-            device_form=bound_forms.get("device_form") or DeviceAddForm(),
+            item_form=bound_forms.get("item_form") or ItemAddForm(plan=plan),
+            device_form=bound_forms.get("device_form") or DeviceAddForm(plan=plan),
             promotion_form=bound_forms.get("promotion_form") or PromotionForm(plan=plan),
             group_form=bound_forms.get("group_form") or GroupPlanForm(plan=plan),
             item_rows=[
@@ -193,7 +193,7 @@ class _PlanWriteView(FunctionRequiredMixin, View):
 class PlanItemAddView(_PlanWriteView):
     def post(self, request, pk):
         plan = self.plan(pk)
-        form = ItemAddForm(request.POST)
+        form = ItemAddForm(request.POST, plan=plan)
         if form.is_valid():
             try:
                 plan_item_add(actor=Actor.from_request(request), plan=plan, **form.cleaned_data)
@@ -233,7 +233,7 @@ class PlanItemRemoveView(_PlanWriteView):
 class PlanDeviceAddView(_PlanWriteView):
     def post(self, request, pk):
         plan = self.plan(pk)
-        form = DeviceAddForm(request.POST)
+        form = DeviceAddForm(request.POST, plan=plan)
         if form.is_valid():
             try:
                 plan_device_add(actor=Actor.from_request(request), plan=plan, **form.cleaned_data)

@@ -54,7 +54,7 @@ MONEY = {"max_digits": 12, "decimal_places": 2}
 # --- output serializers ------------------------------------------------------------------
 
 
-class ProductBrief(serializers.ModelSerializer):
+class PlanProductBrief(serializers.ModelSerializer):
     class Meta:
         model = Product
         fields = [
@@ -69,14 +69,14 @@ class ProductBrief(serializers.ModelSerializer):
         ]
 
 
-class DeviceModelBrief(serializers.ModelSerializer):
+class PlanDeviceModelBrief(serializers.ModelSerializer):
     class Meta:
         model = DeviceModel
         fields = ["id", "code", "kind", "vendor", "model", "serialised"]
 
 
-class ItemOutput(serializers.ModelSerializer):
-    product = ProductBrief()
+class PlanItemOutput(serializers.ModelSerializer):
+    product = PlanProductBrief()
     effective_price = serializers.DecimalField(read_only=True, **MONEY)
 
     class Meta:
@@ -84,15 +84,15 @@ class ItemOutput(serializers.ModelSerializer):
         fields = ["id", "product", "price", "effective_price", "included"]
 
 
-class DeviceOutput(serializers.ModelSerializer):
-    device_model = DeviceModelBrief()
+class PlanDeviceOutput(serializers.ModelSerializer):
+    device_model = PlanDeviceModelBrief()
 
     class Meta:
         model = PlanDevice
         fields = ["id", "device_model", "quantity"]
 
 
-class PromotionOutput(serializers.ModelSerializer):
+class PlanPromotionOutput(serializers.ModelSerializer):
     product = serializers.SerializerMethodField()
 
     class Meta:
@@ -107,7 +107,7 @@ class PromotionOutput(serializers.ModelSerializer):
         }
 
 
-class GroupItemBrief(serializers.ModelSerializer):
+class GroupPlanItemBrief(serializers.ModelSerializer):
     product_code = serializers.CharField(source="product.code")
     product_name = serializers.CharField(source="product.name")
 
@@ -119,7 +119,7 @@ class GroupItemBrief(serializers.ModelSerializer):
 class GroupPlanOutput(serializers.ModelSerializer):
     group_name = serializers.CharField(source="group.name")
     plan_code = serializers.CharField(source="plan.code")
-    group_items = GroupItemBrief(many=True)
+    group_items = GroupPlanItemBrief(many=True)
 
     class Meta:
         model = GroupPlan
@@ -150,9 +150,9 @@ class PlanOutput(serializers.ModelSerializer):
 
 
 class PlanDetailOutput(PlanOutput):
-    items = ItemOutput(many=True)
-    devices = DeviceOutput(many=True)
-    promotions = PromotionOutput(many=True)
+    items = PlanItemOutput(many=True)
+    devices = PlanDeviceOutput(many=True)
+    promotions = PlanPromotionOutput(many=True)
     group_plans = serializers.SerializerMethodField()
 
     class Meta(PlanOutput.Meta):
@@ -198,7 +198,7 @@ class PlanInput(serializers.Serializer):
     is_active = serializers.BooleanField(required=False)
 
 
-class ItemInput(serializers.Serializer):
+class PlanItemInput(serializers.Serializer):
     product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
     price = serializers.DecimalField(required=False, allow_null=True, default=None, **MONEY)
     included = serializers.BooleanField(default=True)
@@ -207,21 +207,21 @@ class ItemInput(serializers.Serializer):
     )
 
 
-class ItemUpdateInput(serializers.Serializer):
+class PlanItemUpdateInput(serializers.Serializer):
     price = serializers.DecimalField(required=False, allow_null=True, **MONEY)
     included = serializers.BooleanField(required=False)
 
 
-class DeviceInput(serializers.Serializer):
+class PlanDeviceInput(serializers.Serializer):
     device_model = serializers.PrimaryKeyRelatedField(queryset=DeviceModel.objects.all())
     quantity = serializers.IntegerField(default=1)
 
 
-class DeviceUpdateInput(serializers.Serializer):
+class PlanDeviceUpdateInput(serializers.Serializer):
     quantity = serializers.IntegerField()
 
 
-class PromotionInput(serializers.Serializer):
+class PlanPromotionInput(serializers.Serializer):
     item = serializers.PrimaryKeyRelatedField(queryset=PlanItem.objects.select_related("product"))
     name = serializers.CharField(max_length=100)
     discount_kind = serializers.ChoiceField(choices=DiscountKind.choices)
@@ -229,7 +229,7 @@ class PromotionInput(serializers.Serializer):
     months = serializers.IntegerField()
 
 
-class PromotionUpdateInput(serializers.Serializer):
+class PlanPromotionUpdateInput(serializers.Serializer):
     item = serializers.PrimaryKeyRelatedField(
         queryset=PlanItem.objects.select_related("product"), required=False
     )
@@ -327,21 +327,21 @@ class PlanItemListApi(generics.ListAPIView):
     """The products of a plan, at the plan's price (empty ``price``: the catalog's)."""
 
     required_functions = ACCESS
-    serializer_class = ItemOutput
+    serializer_class = PlanItemOutput
     filter_backends: list = []
 
     def get_queryset(self):
         return plan_items(plan=_plan(self.kwargs["pk"]))
 
-    @extend_schema(request=ItemInput, responses={201: ItemOutput})
+    @extend_schema(request=PlanItemInput, responses={201: PlanItemOutput})
     def post(self, request, pk):
         plan = _plan(pk)
-        serializer = ItemInput(data=request.data)
+        serializer = PlanItemInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         item = plan_item_add(
             actor=Actor.from_request(request), plan=plan, **serializer.validated_data
         )
-        return Response(ItemOutput(item).data, status=status.HTTP_201_CREATED)
+        return Response(PlanItemOutput(item).data, status=status.HTTP_201_CREATED)
 
 
 class PlanItemDetailApi(APIView):
@@ -350,19 +350,19 @@ class PlanItemDetailApi(APIView):
     def _item(self, pk, item_pk) -> PlanItem:
         return get_object_or_404(PlanItem.objects.select_related("product"), pk=item_pk, plan_id=pk)
 
-    @extend_schema(responses=ItemOutput)
+    @extend_schema(responses=PlanItemOutput)
     def get(self, request, pk, item_pk):
-        return Response(ItemOutput(self._item(pk, item_pk)).data)
+        return Response(PlanItemOutput(self._item(pk, item_pk)).data)
 
-    @extend_schema(request=ItemUpdateInput, responses=ItemOutput)
+    @extend_schema(request=PlanItemUpdateInput, responses=PlanItemOutput)
     def patch(self, request, pk, item_pk):
         item = self._item(pk, item_pk)
-        serializer = ItemUpdateInput(data=request.data, partial=True)
+        serializer = PlanItemUpdateInput(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         item = plan_item_update(
             actor=Actor.from_request(request), item=item, data=serializer.validated_data
         )
-        return Response(ItemOutput(item).data)
+        return Response(PlanItemOutput(item).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request, pk, item_pk):
@@ -374,21 +374,21 @@ class PlanDeviceListApi(generics.ListAPIView):
     """The device models the plan's installation needs."""
 
     required_functions = ACCESS
-    serializer_class = DeviceOutput
+    serializer_class = PlanDeviceOutput
     filter_backends: list = []
 
     def get_queryset(self):
         return plan_devices(plan=_plan(self.kwargs["pk"]))
 
-    @extend_schema(request=DeviceInput, responses={201: DeviceOutput})
+    @extend_schema(request=PlanDeviceInput, responses={201: PlanDeviceOutput})
     def post(self, request, pk):
         plan = _plan(pk)
-        serializer = DeviceInput(data=request.data)
+        serializer = PlanDeviceInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         device = plan_device_add(
             actor=Actor.from_request(request), plan=plan, **serializer.validated_data
         )
-        return Response(DeviceOutput(device).data, status=status.HTTP_201_CREATED)
+        return Response(PlanDeviceOutput(device).data, status=status.HTTP_201_CREATED)
 
 
 class PlanDeviceDetailApi(APIView):
@@ -399,15 +399,15 @@ class PlanDeviceDetailApi(APIView):
             PlanDevice.objects.select_related("device_model"), pk=device_pk, plan_id=pk
         )
 
-    @extend_schema(request=DeviceUpdateInput, responses=DeviceOutput)
+    @extend_schema(request=PlanDeviceUpdateInput, responses=PlanDeviceOutput)
     def patch(self, request, pk, device_pk):
         device = self._device(pk, device_pk)
-        serializer = DeviceUpdateInput(data=request.data)
+        serializer = PlanDeviceUpdateInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         device = plan_device_update(
             actor=Actor.from_request(request), device=device, **serializer.validated_data
         )
-        return Response(DeviceOutput(device).data)
+        return Response(PlanDeviceOutput(device).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request, pk, device_pk):
@@ -419,21 +419,21 @@ class PlanPromotionListApi(generics.ListAPIView):
     """Promotions of a plan: a discount on one of its products for N months from activation."""
 
     required_functions = ACCESS
-    serializer_class = PromotionOutput
+    serializer_class = PlanPromotionOutput
     filter_backends: list = []
 
     def get_queryset(self):
         return plan_promotions(plan=_plan(self.kwargs["pk"]))
 
-    @extend_schema(request=PromotionInput, responses={201: PromotionOutput})
+    @extend_schema(request=PlanPromotionInput, responses={201: PlanPromotionOutput})
     def post(self, request, pk):
         plan = _plan(pk)
-        serializer = PromotionInput(data=request.data)
+        serializer = PlanPromotionInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         promotion = plan_promotion_add(
             actor=Actor.from_request(request), plan=plan, **serializer.validated_data
         )
-        return Response(PromotionOutput(promotion).data, status=status.HTTP_201_CREATED)
+        return Response(PlanPromotionOutput(promotion).data, status=status.HTTP_201_CREATED)
 
 
 class PlanPromotionDetailApi(APIView):
@@ -444,15 +444,15 @@ class PlanPromotionDetailApi(APIView):
             PlanPromotion.objects.select_related("item__product"), pk=promotion_pk, plan_id=pk
         )
 
-    @extend_schema(request=PromotionUpdateInput, responses=PromotionOutput)
+    @extend_schema(request=PlanPromotionUpdateInput, responses=PlanPromotionOutput)
     def patch(self, request, pk, promotion_pk):
         promotion = self._promotion(pk, promotion_pk)
-        serializer = PromotionUpdateInput(data=request.data, partial=True)
+        serializer = PlanPromotionUpdateInput(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         promotion = plan_promotion_update(
             actor=Actor.from_request(request), promotion=promotion, data=serializer.validated_data
         )
-        return Response(PromotionOutput(self._promotion(pk, promotion.pk)).data)
+        return Response(PlanPromotionOutput(self._promotion(pk, promotion.pk)).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request, pk, promotion_pk):

@@ -187,6 +187,10 @@ def test_patch_plan(admin, world, a1):
     with company_context(world.a1):
         assert SalesPlan.objects.get(pk=a1.plan).name == "Renamed"
     assert admin.patch(f"{API}plans/999999/", {"name": "X"}, content_type=JSON).status_code == 404
+    with company_context(world.a1):
+        prepaid = SalesPlanFactory(code="PRE-9", kind="prepaid")
+    renamed = admin.patch(f"{API}plans/{prepaid.pk}/", {"name": "Pré"}, content_type=JSON)
+    assert renamed.status_code == 200 and renamed.json()["kind"] == "prepaid"  # no default applied
 
 
 def test_list_filters(admin, world, a1):
@@ -276,6 +280,8 @@ def test_devices_crud(admin, world, a1):
 def test_promotions_crud(admin, world, a1):
     """Promotions are added on an item of the plan, checked, edited and removed."""
     base = f"{API}plans/{a1.plan}/promotions/"
+    with company_context(world.a1):
+        foreign = PlanItemFactory()
     payload = {
         "item": a1.item,
         "name": "R$ 10 off",
@@ -292,6 +298,7 @@ def test_promotions_crud(admin, world, a1):
         ({"value": "89.91"}, "value"),  # above the plan's price 89.90
         ({"months": 0}, "months"),
         ({"item": 999999}, "item"),
+        ({"item": foreign.pk}, "item"),  # a product of another plan
     ]:
         response = admin.post(base, {**payload, **bad}, content_type=JSON)
         assert response.status_code == 400 and field in response.json()["fields"], (bad, response)
