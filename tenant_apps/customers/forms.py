@@ -80,7 +80,9 @@ class CustomerCreateForm(CustomerForm):
         contacts = []
         self.contact_fields = []
         if data.get("phone"):
-            contacts.append({"kind": ContactKind.MOBILE, "value": data["phone"], "is_primary": True})
+            contacts.append(
+                {"kind": ContactKind.MOBILE, "value": data["phone"], "is_primary": True}
+            )
             self.contact_fields.append("phone")
         if data.get("email"):
             contacts.append({"kind": ContactKind.EMAIL, "value": data["email"]})

@@ -93,7 +93,9 @@ class Customer(models.Model):
             models.Index(fields=["status"], name="customers_status"),
             models.Index(Upper("code"), name="customers_code_upper"),
             # tax id exact and prefix (the search looks up "tax_id LIKE 'digits%'").
-            models.Index(OpClass("tax_id", name="text_pattern_ops"), name="customers_tax_id_prefix"),
+            models.Index(
+                OpClass("tax_id", name="text_pattern_ops"), name="customers_tax_id_prefix"
+            ),
         ]
         verbose_name = _("customer")
         verbose_name_plural = _("customers")

@@ -50,9 +50,7 @@ def _fts_vector() -> SearchVector:
 
 
 def _prefix_tsquery(terms: list[str]) -> SearchQuery:
-    return SearchQuery(
-        " & ".join(f"'{t}':*" for t in terms), search_type="raw", config="simple"
-    )
+    return SearchQuery(" & ".join(f"'{t}':*" for t in terms), search_type="raw", config="simple")
 
 
 def search_plan(query: str) -> SearchPlan:
@@ -337,9 +335,7 @@ def customer_overview(customer_id: int, *, today: date) -> dict[str, Any] | None
     data["balance"] = str(debt.balance)
     data["debt"] = {
         "overdue": str(debt.overdue),
-        "oldest_overdue_on": debt.oldest_overdue_on.isoformat()
-        if debt.oldest_overdue_on
-        else None,
+        "oldest_overdue_on": debt.oldest_overdue_on.isoformat() if debt.oldest_overdue_on else None,
         "days_overdue": debt.days_overdue,
     }
     return _labels(data)

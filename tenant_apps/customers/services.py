@@ -146,9 +146,7 @@ def customer_create(
     customer.full_clean(exclude=["code"])
     customer.code = series_take(kind="customer")[0]
     customer.full_clean(validate_constraints=False)
-    _save_unique(
-        customer, field="tax_id", message=_("A customer with this tax id already exists.")
-    )
+    _save_unique(customer, field="tax_id", message=_("A customer with this tax id already exists."))
     account_open(customer=customer)
     audit_record(
         actor=actor,
@@ -226,9 +224,7 @@ def _validated_contact_value(kind: str, value: str) -> str:
         return value
     digit_count = len(contact_normalized(kind, value))
     if not 8 <= digit_count <= 15:
-        raise ValidationError(
-            {"value": _("A phone number has 8 to 15 digits.")}, code="invalid"
-        )
+        raise ValidationError({"value": _("A phone number has 8 to 15 digits.")}, code="invalid")
     return value
 
 
@@ -398,9 +394,7 @@ def _group_tax_id(tax_id: str) -> str:
 
 
 @transaction.atomic
-def group_create(
-    *, actor: Actor, name: str, kind: str, tax_id: str = "", notes: str = ""
-) -> Group:
+def group_create(*, actor: Actor, name: str, kind: str, tax_id: str = "", notes: str = "") -> Group:
     """A group billed as one (S3), with its own current account."""
     from tenant_apps.ledger.services import account_open
 

@@ -22,7 +22,5 @@ urlpatterns = [
         v.ContactDeleteView.as_view(),
         name="customer-contact-delete",
     ),
-    path(
-        "<int:pk>/records/", v.ContactRecordCreateView.as_view(), name="customer-contact-record"
-    ),
+    path("<int:pk>/records/", v.ContactRecordCreateView.as_view(), name="customer-contact-record"),
 ]

@@ -85,7 +85,9 @@ class CustomerCreateView(FunctionRequiredMixin, View):
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
-                messages.success(request, _("Customer %(code)s registered.") % {"code": customer.code})
+                messages.success(
+                    request, _("Customer %(code)s registered.") % {"code": customer.code}
+                )
                 return redirect("customer-detail", customer.pk)
         return render(request, "customers/form.html", {"form": form, "new": True}, status=400)
 
@@ -182,7 +184,9 @@ class AddressCreateView(FunctionRequiredMixin, View):
         form = AddressForm(request.POST)
         if form.is_valid():
             try:
-                address_add(actor=Actor.from_request(request), customer=customer, **form.cleaned_data)
+                address_add(
+                    actor=Actor.from_request(request), customer=customer, **form.cleaned_data
+                )
             except ValidationError as exc:
                 add_form_errors(form, exc)
             else:
@@ -242,7 +246,9 @@ class ContactCreateView(FunctionRequiredMixin, View):
         form = ContactForm(request.POST)
         if form.is_valid():
             try:
-                contact_add(actor=Actor.from_request(request), customer=customer, **form.cleaned_data)
+                contact_add(
+                    actor=Actor.from_request(request), customer=customer, **form.cleaned_data
+                )
             except ValidationError as exc:
                 add_form_errors(form, exc)
             else:

@@ -10,9 +10,7 @@ urlpatterns = [
         v.CustomerOverviewApi.as_view(),
         name="api-customer-overview",
     ),
-    path(
-        "customers/<int:pk>/contacts/", v.ContactListApi.as_view(), name="api-customer-contacts"
-    ),
+    path("customers/<int:pk>/contacts/", v.ContactListApi.as_view(), name="api-customer-contacts"),
     path(
         "customers/<int:pk>/contacts/<int:contact_id>/",
         v.ContactDetailApi.as_view(),

@@ -58,16 +58,16 @@ class CustomerListApi(GenericAPIView):
 
     required_functions = CUSTOMERS
 
-    @extend_schema(
-        parameters=[CustomerListQuery], responses=CustomerOutput(many=True)
-    )
+    @extend_schema(parameters=[CustomerListQuery], responses=CustomerOutput(many=True))
     def get(self, request):
         params = CustomerListQuery(data=request.query_params)
         params.is_valid(raise_exception=True)
         filters = {k: v for k, v in params.validated_data.items() if k != "q" and v}
         query = params.validated_data.get("q", "").strip()
-        rows = customer_search(query, limit=SEARCH_LIMIT, **filters) if query else customer_list(
-            **filters
+        rows = (
+            customer_search(query, limit=SEARCH_LIMIT, **filters)
+            if query
+            else customer_list(**filters)
         )
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(CustomerOutput(page, many=True).data)
@@ -242,4 +242,3 @@ class GroupDetailApi(GenericAPIView):
             actor=Actor.from_request(request), group=group, data=serializer.validated_data
         )
         return Response(GroupOutput(group).data)
-

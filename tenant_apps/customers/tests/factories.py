@@ -94,7 +94,9 @@ def rich_customer(*, tax_id="52998224725", name="Maria da Silva"):
     )
     contact_add(actor=ACTOR, customer=customer, kind="phone", value="51 3333-4444")
     first = customer.addresses.get()
-    second = address_add(actor=ACTOR, customer=customer, zone=zone, street="Av. Brasil", number="900")
+    second = address_add(
+        actor=ACTOR, customer=customer, zone=zone, street="Av. Brasil", number="900"
+    )
     subs = [
         subscribe(customer, first, system=System.INTERNET),
         subscribe(customer, first, system=System.TV),

@@ -74,7 +74,12 @@ def test_create_rejects_bad_input_by_field(admin, world, payload, field):
 
 def test_duplicate_tax_id_is_400_on_tax_id(admin):
     """A second customer with the same tax id: 400 on tax_id."""
-    assert admin.post(f"{BASE}/customers/", _create_payload(), content_type="application/json").status_code == 201
+    assert (
+        admin.post(
+            f"{BASE}/customers/", _create_payload(), content_type="application/json"
+        ).status_code
+        == 201
+    )
     response = admin.post(
         f"{BASE}/customers/", _create_payload(name="Outra"), content_type="application/json"
     )
@@ -89,7 +94,9 @@ def test_list_search_and_filters(admin, world):
         CustomerFactory(name="Zélia Duncan", kind="business", customer_type="business")
     names = [c["name"] for c in admin.get(f"{BASE}/customers/?q=ze").json()["results"]]
     assert names == ["Zeca Pagodinho", "Zélia Duncan"]
-    names = [c["name"] for c in admin.get(f"{BASE}/customers/?q=ze&kind=business").json()["results"]]
+    names = [
+        c["name"] for c in admin.get(f"{BASE}/customers/?q=ze&kind=business").json()["results"]
+    ]
     assert names == ["Zélia Duncan"]
     body = admin.get(f"{BASE}/customers/?customer_type=business").json()
     assert [c["name"] for c in body["results"]] == ["Zélia Duncan"]
@@ -126,7 +133,9 @@ def test_contacts_sub_resource(admin, world):
     with company_context(world.a1):
         customer = CustomerFactory()
     url = f"{BASE}/customers/{customer.pk}/contacts/"
-    response = admin.post(url, {"kind": "phone", "value": "51 3333-1111"}, content_type="application/json")
+    response = admin.post(
+        url, {"kind": "phone", "value": "51 3333-1111"}, content_type="application/json"
+    )
     assert response.status_code == 201
     contact_id = response.json()["id"]
     assert response.json()["normalized"] == "5133331111"
@@ -165,15 +174,21 @@ def test_addresses_sub_resource(admin, world):
 def test_groups(admin, world):
     """Groups: create (with account), list, patch; bad kind is a 400 on kind."""
     response = admin.post(
-        f"{BASE}/groups/", {"name": "Condomínio Sol", "kind": "consortium"}, content_type="application/json"
+        f"{BASE}/groups/",
+        {"name": "Condomínio Sol", "kind": "consortium"},
+        content_type="application/json",
     )
     assert response.status_code == 201
     assert response.json()["account_id"]
     group_id = response.json()["id"]
     assert [g["name"] for g in admin.get(f"{BASE}/groups/").json()["results"]] == ["Condomínio Sol"]
-    response = admin.patch(f"{BASE}/groups/{group_id}/", {"name": "Condomínio Lua"}, content_type="application/json")
+    response = admin.patch(
+        f"{BASE}/groups/{group_id}/", {"name": "Condomínio Lua"}, content_type="application/json"
+    )
     assert response.json()["name"] == "Condomínio Lua"
-    bad = admin.post(f"{BASE}/groups/", {"name": "X", "kind": "party"}, content_type="application/json")
+    bad = admin.post(
+        f"{BASE}/groups/", {"name": "X", "kind": "party"}, content_type="application/json"
+    )
     assert bad.status_code == 400 and "kind" in bad.json()["fields"]
 
 
@@ -185,7 +200,9 @@ def test_contact_records(login, world):
         customer = CustomerFactory()
     url = f"{BASE}/customers/{customer.pk}/contact-records/"
     for reason in ("First", "Second"):
-        response = client.post(url, {"channel": "phone", "reason": reason}, content_type="application/json")
+        response = client.post(
+            url, {"channel": "phone", "reason": reason}, content_type="application/json"
+        )
         assert response.status_code == 201
     assert response.json()["agent_label"] == "a1_atendente"
     assert [r["reason"] for r in client.get(url).json()["results"]] == ["Second", "First"]
@@ -267,7 +284,9 @@ def test_writing_needs_customers_manage_in_a_service_branch(login, world, user, 
     assert response.json()["code"] == code
     with company_context(world.a1):
         group = GroupFactory()
-    response = client.patch(f"{BASE}/groups/{group.pk}/", {"name": "X"}, content_type="application/json")
+    response = client.patch(
+        f"{BASE}/groups/{group.pk}/", {"name": "X"}, content_type="application/json"
+    )
     assert response.status_code == 403
 
 
@@ -278,7 +297,9 @@ def test_contact_records_need_contacts_register(login, world):
         customer = CustomerFactory()
     url = f"{BASE}/customers/{customer.pk}/contact-records/"
     assert client.get(url).status_code == 200
-    response = client.post(url, {"channel": "phone", "reason": "x"}, content_type="application/json")
+    response = client.post(
+        url, {"channel": "phone", "reason": "x"}, content_type="application/json"
+    )
     assert response.status_code == 403
 
 

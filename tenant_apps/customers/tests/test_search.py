@@ -42,7 +42,10 @@ def people(in_a1):
         tax_id="11.222.333/0001-81",
         customer_type="business",
     )
-    sub = subscribe(padaria, address_add(actor=ACTOR, customer=padaria, zone=zone, street="Av. Ipiranga", number="10"))
+    sub = subscribe(
+        padaria,
+        address_add(actor=ACTOR, customer=padaria, zone=zone, street="Av. Ipiranga", number="10"),
+    )
     contact_add(actor=ACTOR, customer=padaria, kind="email", value="contato@paodeouro.com.br")
     return {"maria": maria, "marcos": marcos, "padaria": padaria, "sale": sub.sale}
 

@@ -188,7 +188,9 @@ def test_status_derived_from_subscriptions(in_a1):
     customer = customer_create(
         actor=ACTOR, kind="person", name="Ana", tax_id=CPF, customer_type="residential"
     )
-    address = address_add(actor=ACTOR, customer=customer, zone=ZoneFactory(), street="R", number="1")
+    address = address_add(
+        actor=ACTOR, customer=customer, zone=ZoneFactory(), street="R", number="1"
+    )
     sub = subscribe(customer, address, status="pending")
     customer.refresh_from_db()
     assert customer.status == "pending"
@@ -249,7 +251,12 @@ def test_addresses_zone_required_group_optional(in_a1):
     assert "street" in info.value.message_dict
     group = GroupFactory(name="Condomínio Solar")
     address = address_add(
-        actor=ACTOR, customer=customer, zone=ZoneFactory(), street="Rua Girassol", number="7", group=group
+        actor=ACTOR,
+        customer=customer,
+        zone=ZoneFactory(),
+        street="Rua Girassol",
+        number="7",
+        group=group,
     )
     assert address.group == group
     address = address_update(actor=ACTOR, address=address, data={"street": "Rua Margarida"})
