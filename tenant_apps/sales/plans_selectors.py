@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from tenant_apps.locations.models import Zone
+from tenant_apps.parameters.selectors import company_parameters
 
+from .choices import PlanKind
 from .models import GroupPlan, PlanDevice, PlanItem, PlanPromotion, SalesPlan
 
 
@@ -97,6 +100,15 @@ def plan_detail_queryset() -> QuerySet[SalesPlan]:
             .order_by("group__name", "id"),
         ),
     )
+
+
+def plan_min_recharge(*, plan: SalesPlan) -> Decimal | None:
+    """The minimum recharge of a prepaid plan: its own, or the company's; None when postpaid."""
+    if plan.kind != PlanKind.PREPAID:
+        return None
+    if plan.min_recharge is not None:
+        return plan.min_recharge
+    return company_parameters().prepaid_min_recharge
 
 
 def plan_detail(*, pk: int) -> SalesPlan:

@@ -29,7 +29,7 @@ from .forms_plans import (
     PromotionForm,
 )
 from .models import GroupPlan, PlanDevice, PlanItem, PlanPromotion, SalesPlan
-from .plans_selectors import plan_detail_queryset, plan_list, valid_on_q
+from .plans_selectors import plan_detail_queryset, plan_list, plan_min_recharge, valid_on_q
 from .services.plans import (
     group_plan_create,
     group_plan_remove,
@@ -106,6 +106,7 @@ def render_detail(request, pk: int, *, status: int = 200, **bound_forms):
         "sellable_today": plan.is_active
         and SalesPlan.objects.filter(valid_on_q(_today()), pk=plan.pk).exists(),
         "can_manage": can_manage,
+        "min_recharge": plan_min_recharge(plan=plan),
         "customer_type_labels": [labels.get(t, t) for t in plan.customer_types],
         "items": items,
         "devices": list(plan.devices.all()),

@@ -327,6 +327,7 @@ def plan_device_add(
     *, actor: Actor, plan: SalesPlan, device_model: DeviceModel, quantity: int = 1
 ) -> PlanDevice:
     """Add a device model the plan's installation needs."""
+    plan = SalesPlan.objects.select_for_update().get(pk=plan.pk)
     errors: dict[str, list[str]] = {}
     if PlanDevice.objects.filter(plan=plan, device_model=device_model).exists():
         _add(errors, "device_model", _("This device model is already in the plan."))
@@ -507,6 +508,7 @@ def group_plan_create(
 ) -> GroupPlan:
     """Offer ``plan`` to the members of ``group``; the group pays ``group_items`` (products of
     the plan), each member pays the others."""
+    plan = SalesPlan.objects.select_for_update().get(pk=plan.pk)
     items = list(group_items)
     errors: dict[str, list[str]] = {}
     if GroupPlan.objects.filter(group=group, plan=plan).exists():

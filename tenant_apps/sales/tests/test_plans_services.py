@@ -32,7 +32,12 @@ from tenant_apps.sales.models import (
     SalesPlan,
     Subscription,
 )
-from tenant_apps.sales.plans_selectors import plan_detail, plan_list, plans_sellable_on
+from tenant_apps.sales.plans_selectors import (
+    plan_detail,
+    plan_list,
+    plan_min_recharge,
+    plans_sellable_on,
+)
 from tenant_apps.sales.services import plans as svc
 
 pytestmark = pytest.mark.django_db
@@ -556,3 +561,17 @@ def test_plan_detail_prefetches_everything(in_a1, django_assert_max_num_queries)
             ],
         ]
     assert len(names) == 1 + 1 + 3 + 3 + 3 + 1
+
+
+@pytest.mark.parametrize(
+    ("kind", "own", "expected"),
+    [
+        (PlanKind.PREPAID, Decimal("35.00"), Decimal("35.00")),
+        (PlanKind.PREPAID, None, Decimal("20.00")),  # the company's prepaid_min_recharge
+        (PlanKind.POSTPAID, None, None),
+    ],
+)
+def test_plan_min_recharge(in_a1, kind, own, expected):
+    """A prepaid plan's minimum recharge is its own or else the company's; postpaid has none."""
+    plan = SalesPlanFactory(kind=kind, min_recharge=own)
+    assert plan_min_recharge(plan=plan) == expected

@@ -125,6 +125,17 @@ def test_list_and_detail_render_for_a_seller_without_forms(login, world, a1):
         assert PlanItem.objects.filter(plan=a1.plan).count() == 1
 
 
+def test_prepaid_plan_shows_its_minimum_recharge(admin, world):
+    """A prepaid plan's page shows the minimum recharge, the company's when it has none."""
+    with company_context(world.a1):
+        own = SalesPlanFactory(code="PRE-OWN", kind="prepaid", min_recharge=Decimal("35.00"))
+        default = SalesPlanFactory(code="PRE-DEF", kind="prepaid")
+    assert "35,00" in _page(admin, f"{BASE}{own.pk}/")
+    page = _page(admin, f"{BASE}{default.pk}/")
+    recharge = page[page.index('data-testid="min-recharge"') :].split("</dd>")[0]
+    assert "20,00" in recharge and 'class="muted"' in recharge  # marked as the default
+
+
 def test_admin_sees_every_form(admin, a1):
     """A user with catalog.manage gets the edit link and the add forms, with multi-selects."""
     page = _page(admin, f"{BASE}{a1.plan.pk}/")
