@@ -35,3 +35,11 @@ def zones_with_coverage(*, technology: str | None = None) -> QuerySet[Zone]:
 def zone_covers(zone: Zone, technology: str) -> bool:
     """Whether the zone declares coverage of the access technology (what a sale checks)."""
     return technology in (zone.technologies or [])
+
+
+def city_get(*, pk: int) -> City | None:
+    return City.objects.filter(pk=pk).first()
+
+
+def zone_get(*, pk: int) -> Zone | None:
+    return zone_list().filter(pk=pk).first()

@@ -11,8 +11,7 @@ from shared_apps.web.utils import add_form_errors
 from tenant_apps.catalog.choices import Technology
 
 from .forms import CityForm, ZoneForm
-from .models import City, Zone
-from .selectors import cities_with_zones, zone_list
+from .selectors import cities_with_zones, city_get, zone_get
 from .services import city_create, city_update, zone_create, zone_update
 
 
@@ -86,7 +85,7 @@ class CityEditView(FunctionRequiredMixin, _SaveMixin, View):
     function = "catalog.manage"
 
     def _row(self, pk):
-        row = City.objects.filter(pk=pk).first()
+        row = city_get(pk=pk)
         if row is None:
             raise Http404
         return row
@@ -105,7 +104,7 @@ class CityEditView(FunctionRequiredMixin, _SaveMixin, View):
 
     def post(self, request, pk):
         row = self._row(pk)
-        form = CityForm(request.POST, instance=City.objects.get(pk=row.pk))
+        form = CityForm(request.POST, instance=city_get(pk=row.pk))
 
         def save(*, actor, data):
             return city_update(actor=actor, city=row, data=data)
@@ -122,7 +121,7 @@ class ZoneEditView(FunctionRequiredMixin, _SaveMixin, View):
     function = "catalog.manage"
 
     def _row(self, pk):
-        row = zone_list().filter(pk=pk).first()
+        row = zone_get(pk=pk)
         if row is None:
             raise Http404
         return row
@@ -141,7 +140,7 @@ class ZoneEditView(FunctionRequiredMixin, _SaveMixin, View):
 
     def post(self, request, pk):
         row = self._row(pk)
-        form = ZoneForm(request.POST, instance=Zone.objects.get(pk=row.pk))
+        form = ZoneForm(request.POST, instance=zone_get(pk=row.pk))
 
         def save(*, actor, data):
             return zone_update(actor=actor, zone=row, data=data)

@@ -276,3 +276,23 @@ def test_delete_deletes_unused_and_deactivates_used(admin, catalog, world, login
         assert Product.objects.filter(pk=catalog["tv"].pk, is_active=False).exists()
     seller = login("a1_vendedor", company=world.a1, branch="a-one-service")
     assert seller.delete(f"{PRODUCTS}{catalog['net'].pk}/").status_code == 403
+
+
+def test_product_list_queries_do_not_grow_with_products(admin, world):
+    """Listing products with their device lines costs the same queries for 1 or 20 rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with company_context(world.a1):
+        ont = DeviceModelFactory(code="ONT-Q")
+        first = ProductFactory(code="Q-000")
+        first.devices.create(device_model=ont, quantity=1)
+    with CaptureQueriesContext(connection) as one:
+        assert admin.get(PRODUCTS).status_code == 200
+    with company_context(world.a1):
+        for n in range(1, 20):
+            ProductFactory(code=f"Q-{n:03d}").devices.create(device_model=ont, quantity=2)
+    with CaptureQueriesContext(connection) as many:
+        body = admin.get(PRODUCTS).json()
+    assert body["count"] == 20
+    assert len(many.captured_queries) <= len(one.captured_queries)
