@@ -52,8 +52,20 @@ class SaleForm(forms.Form):
         widget=forms.HiddenInput, max_length=80, initial=_new_key, required=False
     )
 
-    def __init__(self, *args, customer, today: dt.date, plan_id=None, **kwargs):
+    def __init__(self, *args, customer, today: dt.date, plan_id=None, reload_url=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if reload_url:
+            # Choosing a plan reloads the form (htmx) showing only that plan's optional products.
+            self.fields["plan"].widget.attrs.update(
+                {
+                    "hx-get": reload_url,
+                    "hx-trigger": "change",
+                    "hx-include": "#sale-customer, #id_address",
+                    "hx-select": "#sale-form",
+                    "hx-target": "#sale-form",
+                    "hx-swap": "outerHTML",
+                }
+            )
         self.customer = customer
         self.fields["address"].queryset = Address.objects.filter(
             customer=customer, is_active=True

@@ -126,14 +126,26 @@ class SaleNewView(FunctionRequiredMixin, View):
         plan_id = _int(request.GET.get("plan"))
         if plan_id:
             initial["plan"] = plan_id
-        form = SaleForm(initial=initial, customer=customer, today=company_today(), plan_id=plan_id)
+        form = SaleForm(
+            initial=initial,
+            customer=customer,
+            today=company_today(),
+            plan_id=plan_id,
+            reload_url=reverse("sale-new"),
+        )
         return self._render(request, customer, form)
 
     def post(self, request):
         customer = self._customer(request)
         if customer is None:
             raise Http404
-        form = SaleForm(request.POST, customer=customer, today=company_today())
+        form = SaleForm(
+            request.POST,
+            customer=customer,
+            today=company_today(),
+            plan_id=_int(request.POST.get("plan")),
+            reload_url=reverse("sale-new"),
+        )
         if not form.is_valid():
             return self._render(request, customer, form, status=400)
         data = form.cleaned_data

@@ -608,7 +608,7 @@ def _cancel(
         raise ValidationError(
             {"subscription": _("%(product)s is already cancelled.") % {"product": dead[0].product}}
         )
-    by_address: dict[int, list[Subscription]] = defaultdict(list)
+    by_address: dict[int, list[tuple[Subscription, str]]] = defaultdict(list)
     for sub in locked:
         before = sub.status
         sub.status = CANCELLED
@@ -770,7 +770,13 @@ def plan_change(
         .order_by("id")
     )
     if subscription.pk not in {s.pk for s in old}:
-        raise ValidationError({"subscription": _("This product is no longer in service.")})
+        raise ValidationError(
+            {
+                "subscription": _(
+                    "This product is no longer in service, or already has a plan change scheduled."
+                )
+            }
+        )
     if any(s.status == SUSPENDED for s in old):
         raise ValidationError(
             {"subscription": _("Suspended products cannot change plan; settle the debt first.")}

@@ -267,3 +267,19 @@ def test_pages_of_a1_are_not_reachable_from_other_companies(login, world, shop):
     assert b1.get(f"/c/b-one/sales/subscriptions/{sub.pk}/cancel/").status_code == 404
     assert b1.get(f"/c/b-one/sales/customers/{shop.customer.pk}/cancel/").status_code == 404
     assert shop.customer.name not in b1.get("/c/b-one/sales/service-requests/").content.decode()
+
+
+def test_choosing_a_plan_shows_only_its_optional_products(admin, world, shop):
+    """With ?plan= (what the plan select's htmx reload sends) only that plan's optional
+    products are offered; the select carries the reload attributes."""
+    with company_context(world.a1):
+        other = make_shop()
+    url = f"{BASE}new/"
+    every = admin.get(url, {"customer": shop.customer.pk}).content.decode()
+    assert shop.extra.name in every and other.extra.name in every
+    assert 'hx-get="/c/a-one/sales/new/"' in every
+    one = admin.get(
+        url, {"customer": shop.customer.pk, "address": shop.address.pk, "plan": shop.plan.pk}
+    ).content.decode()
+    assert shop.extra.name in one and other.extra.name not in one
+    assert 'id="sale-form"' in one
