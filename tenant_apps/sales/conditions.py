@@ -16,7 +16,7 @@ Rules:
   debt must not be older than the plan's maximum overdue days (limits left empty: no limit);
 * an additional product needs a main product of the same system at the address, active or
   pending installation, or sold in the same operation;
-* a product already active or pending at the address is not sold there again.
+* a product already pending, active or suspended at the address is not sold there again.
 
 **Prepaid plans and overdue debt (decision).** A prepaid plan is checked against the same debt
 limits as any plan: they are the plan's own conditions, and the operator decides them per plan.
@@ -85,7 +85,7 @@ class AddressFacts:
     city_name: str
     technologies: frozenset[str]
     main_systems: frozenset[str] = frozenset()  # systems with an active/pending main product
-    product_ids: frozenset[int] = frozenset()  # products active or pending at the address
+    product_ids: frozenset[int] = frozenset()  # products pending/active/suspended there
 
 
 @dataclass(frozen=True)
@@ -254,7 +254,10 @@ def sale_failures(
             failures.append(
                 Failure(
                     PRODUCT_ALREADY_AT_ADDRESS,
-                    _("Duplicate: %(product)s is already active or pending at this address.")
+                    _(
+                        "Duplicate: %(product)s is already at this address "
+                        "(pending, active or suspended)."
+                    )
                     % {"product": item.product_name},
                     field="address",
                     params={"product_id": item.product_id},

@@ -880,11 +880,10 @@ def plan_change(
             sale=sale,
             note=note,
         )
-    tech_changes = [
+    tech_changes = [  # active products carried over onto another technology
         new_by_item[item_pk]
-        for item_pk, sub in counterpart.items()
-        if sub.status == ACTIVE
-        and sub.product.technology != new_by_item[item_pk].product.technology
+        for item_pk in start
+        if counterpart[item_pk].product.technology != new_by_item[item_pk].product.technology
     ]
     if tech_changes:
         _request(

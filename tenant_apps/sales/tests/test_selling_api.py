@@ -370,6 +370,13 @@ def test_b1_cannot_sell_a1_customers(login, world, shop):
         assert response.status_code == 400
         assert {"customer", "address", "plan"} & set(response.json()["fields"])
     response = b1.post(
+        "/c/b-one/api/v1/subscriptions/additionals/",
+        {"address": shop.address.pk, "item": shop.extra_item.pk},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert {"address", "item"} <= set(response.json()["fields"])
+    response = b1.post(
         "/c/b-one/api/v1/customer-cancellations/",
         {"customer": shop.customer.pk, "reason": "price"},
         content_type="application/json",
@@ -377,3 +384,21 @@ def test_b1_cannot_sell_a1_customers(login, world, shop):
     assert response.status_code == 400 and "customer" in response.json()["fields"]
     with company_context(world.a1):
         assert not Sale.objects.filter(customer=shop.customer).exists()
+
+
+@pytest.mark.parametrize("path", ["sales/", "subscriptions/", "service-requests/"])
+def test_sibling_company_a2_does_not_see_a1(login, world, shop, path):
+    """Operator A's central user reads both A1 and A2: in A2 the lists are empty and A1's
+    objects are 404, while in A1 they are there."""
+    sale = sold(world, shop)
+    with company_context(world.a1):
+        ids = {
+            "sales/": sale.pk,
+            "subscriptions/": sale.subscriptions.first().pk,
+            "service-requests/": ServiceRequest.objects.get(sale=sale).pk,
+        }
+    central = login("a_central", company=world.a2)
+    assert central.get(f"/c/a-two/api/v1/{path}").json()["count"] == 0
+    assert central.get(f"/c/a-two/api/v1/{path}{ids[path]}/").status_code == 404
+    central = login("a_central", company=world.a1)
+    assert central.get(f"{API}{path}{ids[path]}/").status_code == 200

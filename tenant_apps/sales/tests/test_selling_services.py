@@ -562,3 +562,36 @@ def test_plan_change_of_pending_products_moves_the_installation(in_a1):
     )
     assert set(change.subscriptions.values_list("status", flat=True)) == {"pending"}
     assert not sale.subscriptions.exclude(status="cancelled").exists()
+
+
+def test_plan_change_with_new_technology_and_dropped_products(in_a1):
+    """Replacing an active HFC TV by an FTTH TV keeps it active with a device-change request;
+    an installed product the new plan lacks ends with a disconnection request; a product of
+    a system the address did not have is pending with an installation request and the fee."""
+    shop = make_shop()
+    sale = sell(shop)
+    today = company_today()
+    for sub in sale.subscriptions.all():
+        subscription_activate(actor=ACTOR, subscription=sub, on=today)
+    plan = SalesPlanFactory(installation_fee=Decimal("40.00"))
+    iptv = ProductFactory(system=System.TV, role=ProductRole.MAIN, technology=Technology.FTTH)
+    phone = ProductFactory(
+        system=System.TELEPHONY, role=ProductRole.MAIN, technology=Technology.FTTH
+    )
+    PlanItemFactory(plan=plan, product=iptv)
+    PlanItemFactory(plan=plan, product=phone)
+    tv = sale.subscriptions.get(product=shop.tv)
+    change = plan_change(actor=ACTOR, subscription=tv, new_plan=plan, effective_on=today)
+    new = {s.product_id: s for s in change.subscriptions.all()}
+    assert new[iptv.pk].status == "active"
+    assert new[phone.pk].status == "pending"
+    assert change.installation_fee == Decimal("40.00")
+    requests = {r.kind: r for r in ServiceRequest.objects.filter(customer=shop.customer)}
+    assert list(requests["device_change"].subscriptions.all()) == [new[iptv.pk]]
+    assert list(requests["disconnection"].subscriptions.values_list("product_id", flat=True)) == [
+        shop.internet.pk
+    ]
+    installs = ServiceRequest.objects.filter(sale=change, kind="installation").get()
+    assert list(installs.subscriptions.all()) == [new[phone.pk]]
+    tv.refresh_from_db()
+    assert tv.replaced_by_id == new[iptv.pk].pk
