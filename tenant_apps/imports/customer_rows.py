@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import re
 from collections.abc import Callable, Iterable
@@ -19,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from tenant_apps.customers.normalize import contact_normalized, digits, fold
+from tenant_apps.customers.normalize import fold
 
 from .layout import COLUMN_NAMES, REQUIRED
 
@@ -54,6 +55,7 @@ STATUSES = {
     "pendente": "pending",
     "pendiente": "pending",
 }
+_NOT_DIGIT = re.compile(r"\D+")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _BR = re.compile(r"^\d{2}/\d{2}/\d{4}$")
 
@@ -192,6 +194,11 @@ def read_rows(text: str) -> tuple[list[str], Iterable[tuple[int, list[str]]]]:
     return header, rows()
 
 
+def _digits(text: str) -> str:
+    """Same as customers.normalize.digits (and contact_normalized for a phone), faster."""
+    return _NOT_DIGIT.sub("", text)
+
+
 def _error(line: int, column: str, message: str) -> dict:
     return {"line": line, "column": column, "message": str(message)}
 
@@ -265,7 +272,9 @@ def validate_file(
     ref_i = index["external_ref"]
     tax_i = index["tax_id"]
     file_refs = {cells[ref_i].strip() for _line, cells in all_rows}
-    file_taxes = {digits(cells[tax_i]) or cells[tax_i].strip().upper() for _line, cells in all_rows}
+    file_taxes = {
+        _digits(cells[tax_i]) or cells[tax_i].strip().upper() for _line, cells in all_rows
+    }
     lookup(reference, file_refs - {""}, file_taxes - {""})
 
     errors: list[dict] = []
@@ -276,6 +285,7 @@ def validate_file(
     skipped_refs: set[str] = set()
     rows_skipped = 0
     msg = _Messages()
+    folded = functools.lru_cache(maxsize=65_536)(fold)  # cities, zones, streets repeat
 
     def add(line, column, message):
         errors.append(_error(line, column, message))
@@ -285,25 +295,24 @@ def validate_file(
             add(line, "", msg.too_many)
             continue
 
-        def get(name, _cells=cells):
-            i = index.get(name)
-            return _cells[i].strip() if i is not None else ""
+        v = {name: cells[i].strip() for name, i in index.items()}
+        get = v.get  # absent optional columns: None, read as ""
 
-        ref = get("external_ref")
+        ref = v["external_ref"]
         if ref and ref in reference.existing_refs:
             rows_skipped += 1
             skipped_refs.add(ref)
             continue
         before = len(errors)
         for name in REQUIRED:
-            if not get(name):
+            if not v[name]:
                 add(line, name, msg.required)
         for name, limit in MAX_LENGTHS.items():
-            if len(get(name)) > limit:
+            if len(get(name) or "") > limit:
                 add(line, name, msg.too_long % {"max": limit})
 
         # customer columns: validated on the customer's first row, compared on the others
-        raw = {name: get(name) for name in CUSTOMER_FIELDS}
+        raw = {name: get(name) or "" for name in CUSTOMER_FIELDS}
         known = first_values.get(ref) if ref else None
         customer = customers.get(ref) if ref else None
         if known is not None:
@@ -319,7 +328,7 @@ def validate_file(
 
         phone, email = get("phone"), get("email")
         if phone:
-            n = len(digits(phone))
+            n = len(_digits(phone))
             if not 8 <= n <= 15:
                 add(line, "phone", msg.phone)
         if email:
@@ -329,11 +338,11 @@ def validate_file(
                 add(line, "email", msg.email)
 
         # the address and the product
-        city, state, zone_name = get("city"), get("state").upper(), get("zone")
-        zone_id = reference.zones.get((fold(city), state, fold(zone_name)))
+        city, state, zone_name = v["city"], v["state"].upper(), v["zone"]
+        zone_id = reference.zones.get((folded(city), state, folded(zone_name)))
         if zone_id is None and city and state and zone_name:
             add(line, "zone", msg.zone % {"zone": zone_name, "city": f"{city}/{state}"})
-        plan_code, product_code = get("plan").upper(), get("product").upper()
+        plan_code, product_code = v["plan"].upper(), v["product"].upper()
         plan = reference.plans.get(plan_code)
         item = None
         if plan_code and plan is None:
@@ -344,22 +353,23 @@ def validate_file(
             item = plan.items.get(product_code)
             if item is None:
                 add(line, "product", msg.not_in_plan % {"code": product_code, "plan": plan_code})
-        status_raw = get("status")
+        status_raw = v["status"]
         status = STATUSES.get(status_raw.lower())
         if status_raw and status is None:
             add(line, "status", msg.status)
         activated_on = None
-        if get("activated_on"):
+        activated_raw = get("activated_on")
+        if activated_raw:
             try:
-                activated_on = parse_date(get("activated_on"))
+                activated_on = parse_date(activated_raw)
             except ValueError:
                 add(line, "activated_on", msg.date)
             else:
                 if activated_on > reference.today:
                     add(line, "activated_on", msg.future)
-        if status == "active" and activated_on is None and not get("activated_on"):
+        if status == "active" and activated_on is None and not activated_raw:
             add(line, "activated_on", msg.active_needs_date)
-        if status == "pending" and get("activated_on"):
+        if status == "pending" and activated_raw:
             add(line, "activated_on", msg.pending_no_date)
         price = None
         if get("price"):
@@ -370,7 +380,8 @@ def validate_file(
             else:
                 if price < 0:
                     add(line, "price", msg.negative)
-        key = (fold(get("street")), fold(get("number")), fold(get("complement")), zone_id)
+        street, number, complement = v["street"], v["number"], get("complement") or ""
+        key = (folded(street), folded(number), folded(complement), zone_id)
         if ref and product_code:
             dup = seen_products.get((ref, key, product_code))
             if dup is not None:
@@ -382,8 +393,10 @@ def validate_file(
             if len(errors) >= max_errors:
                 break
             continue
-        if phone and contact_normalized("phone", phone) not in customer.phones:
-            customer.phones.append(contact_normalized("phone", phone))
+        if phone:
+            normalized = _digits(phone)
+            if normalized not in customer.phones:
+                customer.phones.append(normalized)
         if email and email.casefold() not in customer.emails:
             customer.emails.append(email.casefold())
         address = customer.addresses.get(key)
@@ -391,10 +404,10 @@ def validate_file(
             address = customer.addresses[key] = AddressIn(
                 line=line,
                 zone_id=zone_id,
-                street=get("street"),
-                number=get("number"),
-                complement=get("complement"),
-                postal_code=get("postal_code"),
+                street=street,
+                number=number,
+                complement=complement,
+                postal_code=get("postal_code") or "",
             )
         address.products.append(
             ProductIn(
