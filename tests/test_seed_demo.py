@@ -119,3 +119,94 @@ def test_seed_refuses_production_settings(settings):
     settings.SETTINGS_MODULE = "config.settings.production"
     with pytest.raises(CommandError):
         call_command("seed_demo", stdout=StringIO())
+
+
+def _commercial_counts(company):
+    from tenant_apps.catalog.models import Product
+    from tenant_apps.customers.models import Address, Customer, Group
+    from tenant_apps.ledger.models import Entry
+    from tenant_apps.sales.models import SalesPlan, Subscription
+    from tenants.schemas import company_context
+
+    with company_context(company):
+        return {
+            "products": Product.objects.count(),
+            "plans": SalesPlan.objects.count(),
+            "customers": Customer.objects.count(),
+            "addresses": Address.objects.count(),
+            "subscriptions": Subscription.objects.count(),
+            "groups": Group.objects.count(),
+            "entries": Entry.objects.count(),
+        }
+
+
+def test_seed_gives_the_demo_companies_a_catalog_plans_and_customers(world):
+    """TV Sul gets products of every system over several technologies, plans with conditions
+    and promotions, a consortium whose plan bills the TV to the group, and 300 customers with
+    addresses and products; a second run adds nothing."""
+    from tenant_apps.catalog.models import Product
+    from tenant_apps.customers.models import Customer, Group
+    from tenant_apps.sales.models import PlanPromotion, SalesPlan, Subscription
+    from tenants.models import Company
+    from tenants.schemas import company_context
+
+    _seed()
+    tv_sul = Company.objects.get(slug="tv-sul")
+    with company_context(tv_sul):
+        assert set(Product.objects.values_list("system", flat=True)) == {
+            "tv",
+            "internet",
+            "telephony",
+            "vod",
+        }
+        assert len(set(Product.objects.values_list("technology", flat=True))) >= 6
+        assert SalesPlan.objects.filter(kind="prepaid").exists()
+        assert SalesPlan.objects.exclude(customer_types=[]).exists()
+        assert SalesPlan.objects.filter(max_debt__isnull=False).exists()
+        assert PlanPromotion.objects.count() >= 4
+        assert Customer.objects.filter(external_ref__startswith="LEGADO-").count() == 300
+        assert Customer.objects.filter(status="active").count() > 250
+        group = Group.objects.get()
+        assert group.plans.count() == 1
+        assert Subscription.objects.filter(billed_to_group=group).count() == 3
+        assert Subscription.objects.filter(promotions__isnull=False).exists()
+    before = {
+        c.slug: _commercial_counts(c)
+        for c in Company.objects.filter(slug__in=["tv-sul", "net-norte"])
+    }
+    assert before["net-norte"]["customers"] >= 120
+    _seed()
+    after = {
+        c.slug: _commercial_counts(c)
+        for c in Company.objects.filter(slug__in=["tv-sul", "net-norte"])
+    }
+    assert after == before
+
+
+def test_a_demo_seller_can_sell_at_once(world):
+    """A demo customer in a covered zone can be sold the residential fibre plan."""
+    from shared_apps.audit.actor import Actor
+    from tenant_apps.customers.models import Address
+    from tenant_apps.sales.models import SalesPlan
+    from tenant_apps.sales.services.selling import sale_create
+    from tenants.models import Company
+    from tenants.schemas import company_context
+
+    _seed()
+    with company_context(Company.objects.get(slug="tv-sul")):
+        address = (
+            Address.objects.filter(
+                zone__technologies__contains=["ftth"],
+                customer__customer_type="residential",
+                customer__account__entries__isnull=True,
+            )
+            .select_related("customer")
+            .first()
+        )
+        sale = sale_create(
+            actor=Actor.system("test"),
+            customer=address.customer,
+            address=address,
+            plan=SalesPlan.objects.get(code="FIBRA-300"),
+        )
+        assert sale.subscriptions.filter(status="pending").count() == 1

@@ -20,6 +20,8 @@ class Entry:
 ENTRIES = [
     Entry(_("Home"), "company-home", None, True),
     Entry(_("Customers"), "customers", "customers.view", True),
+    Entry(_("Sales"), "sales", "customers.view", True),
+    Entry(_("Service requests"), "service-requests", "customers.view", True),
     Entry(_("Sales plans"), "plans", "customers.view", True),
     Entry(_("Catalog"), "catalog", "customers.view", True),
     Entry(_("Coverage"), "locations", "customers.view", True),

@@ -26,7 +26,7 @@ from shared_apps.org.choices import BranchKind
 from shared_apps.org.models import Branch
 from tenants.choices import CompanyStatus
 from tenants.models import Company, Operator
-from tenants.schemas import activate_public
+from tenants.schemas import activate_public, company_context
 from tenants.services import (
     CompanyInput,
     branch_create,
@@ -53,6 +53,8 @@ class CompanySpec:
     legal_name: str
     tax_id: str
     branches: tuple[BranchSpec, ...]
+    region: str = ""  # commercial demo data (tenant_apps.demo_data.REGIONS); "": none
+    customers: int = 0
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ DEMO = OperatorSpec(
                 BranchSpec("CXS-AT", "Atendimento Caxias do Sul", SERVICE, "Caxias do Sul"),
                 BranchSpec("POA-TEC", "Técnica Porto Alegre", TECHNICAL, "Porto Alegre"),
             ),
+            region="sul",
+            customers=300,
         ),
         CompanySpec(
             slug="net-norte",
@@ -107,6 +111,8 @@ DEMO = OperatorSpec(
                 BranchSpec("BEL-AT", "Atendimento Belém", SERVICE, "Belém"),
                 BranchSpec("BEL-TEC", "Técnica Belém", TECHNICAL, "Belém"),
             ),
+            region="norte",
+            customers=120,
         ),
     ),
 )
@@ -254,6 +260,8 @@ class Command(BaseCommand):
                 self._branches(actor, companies[company_spec.slug], company_spec, changes)
             for spec in USERS:
                 self._user(actor, spec, operators, companies, changes)
+        for company_spec in (c for spec in OPERATORS for c in spec.companies if c.region):
+            self._commercial(actor, companies[company_spec.slug], company_spec, changes)
 
         elapsed = time.monotonic() - started
         if changes.made:
@@ -293,6 +301,20 @@ class Command(BaseCommand):
                     actor=actor, company=company, code=b.code, name=b.name, kind=b.kind, city=b.city
                 )
                 changes.add(f"branch {b.code}")
+
+    def _commercial(
+        self, actor: Actor, company: Company, spec: CompanySpec, changes: Changes
+    ) -> None:
+        """Catalog, coverage, plans, a consortium and customers (tenant_apps.demo_data)."""
+        from tenant_apps.demo_data import seed_commercial
+
+        with _provision_inline(), company_context(company):
+            made = seed_commercial(actor=actor, region=spec.region, customers=spec.customers)
+        activate_public()
+        if made:
+            self.stdout.write(f"{company.name}: {len(made)} commercial demo items created.")
+        for what in made:
+            changes.add(f"{company.slug}: {what}")
 
     # --- Users and memberships -----------------------------------------------------------------
 

@@ -1,0 +1,893 @@
+"""The run command's commercial demo data for one company (issue 3, item 10).
+
+A realistic catalog (TV, Internet, telephony and VOD over HFC, FTTH, DTH, xDSL, wireless and
+IPTV/OTT), cities and zones with their coverage, sales plans with conditions and promotions, a
+building consortium with its group plan, and a few hundred customers with addresses and
+products. Everything goes through the real services (the customers through the CSV migration
+import, as an operator leaving its old system would bring them), so the demo exercises the code
+a newcomer then uses. Idempotent: what exists (by code, name or the import file's checksum) is
+left alone; the generated file is the same on every run (a seeded random generator).
+
+Call inside the company's schema: ``seed_commercial(actor=..., region=...)``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+
+from shared_apps.audit.actor import Actor
+
+# --- Catalog ---------------------------------------------------------------------------------
+
+DEVICE_MODELS = [
+    # code, kind, vendor, model, serialised
+    ("STB-HFC-DCX", "stb", "Arris", "DCX525", True),
+    ("STB-IPTV-X1", "stb", "Kaon", "KSTB6077", True),
+    ("STB-DTH-S14", "stb", "Skyworth", "HD 6000 DTH", True),
+    ("CARD-NAGRA", "smart_card", "Nagra", "Merlin S4", True),
+    ("CM-TG3452", "cable_modem", "Arris", "TG3452 DOCSIS 3.1", True),
+    ("ONT-EG8145", "ont", "Huawei", "EG8145V5", True),
+    ("ONT-F670L", "ont", "ZTE", "F670L", True),
+    ("RTR-AX1800", "router", "TP-Link", "Archer AX1800", True),
+    ("ATA-HT802", "ata", "Grandstream", "HT802", True),
+    ("DSL-DG8245", "router", "Huawei", "DG8245V xDSL", True),
+    ("CPE-LTU", "router", "Ubiquiti", "LTU Lite", True),
+    ("DISH-60", "dish", "Century", "Antena 60 cm banda Ku", False),
+    ("CABLE-RG6", "material", "Genérico", "Cabo coaxial RG6 (m)", False),
+]
+
+INTERNET = "internet"
+TV = "tv"
+PHONE = "telephony"
+VOD = "vod"
+
+
+@dataclass(frozen=True)
+class ProductSpec:
+    code: str
+    name: str
+    system: str
+    role: str
+    technology: str
+    monthly: str
+    daily: str
+    provisioning: dict
+    devices: tuple[tuple[str, int], ...] = ()
+
+
+def _net(profile: str, down_mbps: int, up_mbps: int) -> dict:
+    return {
+        "speed_profile": profile,
+        "download_kbps": down_mbps * 1000,
+        "upload_kbps": up_mbps * 1000,
+    }
+
+
+PRODUCTS = [
+    ProductSpec(
+        "NET-FIBRA-300",
+        "Fibra 300 Mega",
+        INTERNET,
+        "main",
+        "ftth",
+        "99.90",
+        "3.3300",
+        _net("FTTH-300", 300, 150),
+        (("ONT-EG8145", 1),),
+    ),
+    ProductSpec(
+        "NET-FIBRA-600",
+        "Fibra 600 Mega",
+        INTERNET,
+        "main",
+        "ftth",
+        "129.90",
+        "4.3300",
+        _net("FTTH-600", 600, 300),
+        (("ONT-EG8145", 1), ("RTR-AX1800", 1)),
+    ),
+    ProductSpec(
+        "NET-FIBRA-1G",
+        "Fibra 1 Giga",
+        INTERNET,
+        "main",
+        "ftth",
+        "199.90",
+        "6.6600",
+        {**_net("FTTH-1000", 1000, 500), "static_ip": True},
+        (("ONT-F670L", 1), ("RTR-AX1800", 1)),
+    ),
+    ProductSpec(
+        "NET-CABO-200",
+        "Cabo 200 Mega",
+        INTERNET,
+        "main",
+        "hfc",
+        "89.90",
+        "3.0000",
+        _net("DOCSIS-200", 200, 20),
+        (("CM-TG3452", 1),),
+    ),
+    ProductSpec(
+        "NET-RADIO-30",
+        "Rádio 30 Mega",
+        INTERNET,
+        "main",
+        "wireless",
+        "79.90",
+        "2.6600",
+        _net("LTU-30", 30, 10),
+        (("CPE-LTU", 1),),
+    ),
+    ProductSpec(
+        "NET-ADSL-15",
+        "ADSL 15 Mega",
+        INTERNET,
+        "main",
+        "xdsl",
+        "59.90",
+        "2.0000",
+        _net("ADSL-15", 15, 1),
+        (("DSL-DG8245", 1),),
+    ),
+    ProductSpec(
+        "NET-IPFIXO",
+        "IP fixo",
+        INTERNET,
+        "additional",
+        "ftth",
+        "30.00",
+        "1.0000",
+        {**_net("STATIC-IP", 1, 1), "static_ip": True},
+    ),
+    ProductSpec(
+        "TV-ESSENCIAL-HFC",
+        "TV Essencial (cabo)",
+        TV,
+        "main",
+        "hfc",
+        "89.90",
+        "3.0000",
+        {"cas_packages": ["BASICO"], "max_devices": 2},
+        (("STB-HFC-DCX", 1), ("CARD-NAGRA", 1), ("CABLE-RG6", 20)),
+    ),
+    ProductSpec(
+        "TV-COMPLETA-HFC",
+        "TV Completa HFC",
+        TV,
+        "main",
+        "hfc",
+        "149.90",
+        "5.0000",
+        {"cas_packages": ["BASICO", "AMPLIADO", "HD"], "max_devices": 4},
+        (("STB-HFC-DCX", 1), ("CARD-NAGRA", 1), ("CABLE-RG6", 20)),
+    ),
+    ProductSpec(
+        "TV-IPTV",
+        "TV por IP",
+        TV,
+        "main",
+        "iptv_ott",
+        "79.90",
+        "2.6600",
+        {"cas_packages": ["IPTV-BASICO"], "max_devices": 3},
+        (("STB-IPTV-X1", 1),),
+    ),
+    ProductSpec(
+        "TV-DTH",
+        "TV Satélite",
+        TV,
+        "main",
+        "dth",
+        "69.90",
+        "2.3300",
+        {"cas_packages": ["DTH-BASICO"], "max_devices": 1},
+        (("STB-DTH-S14", 1), ("CARD-NAGRA", 1), ("DISH-60", 1)),
+    ),
+    ProductSpec(
+        "TV-FILMES",
+        "Pacote Filmes",
+        TV,
+        "additional",
+        "hfc",
+        "39.90",
+        "1.3300",
+        {"cas_packages": ["FILMES"]},
+    ),
+    ProductSpec(
+        "TV-ESPORTES",
+        "Pacote Esportes",
+        TV,
+        "additional",
+        "hfc",
+        "49.90",
+        "1.6600",
+        {"cas_packages": ["ESPORTES"]},
+    ),
+    ProductSpec(
+        "TV-FILMES-DTH",
+        "Pacote Filmes Satélite",
+        TV,
+        "additional",
+        "dth",
+        "34.90",
+        "1.1600",
+        {"cas_packages": ["DTH-FILMES"]},
+    ),
+    ProductSpec(
+        "FONE-LOCAL",
+        "Fone Ilimitado Local",
+        PHONE,
+        "main",
+        "ftth",
+        "29.90",
+        "1.0000",
+        {"lines": 1, "calling_plan": "LOCAL-ILIMITADO"},
+        (("ATA-HT802", 1),),
+    ),
+    ProductSpec(
+        "FONE-BRASIL",
+        "Fone Ilimitado Brasil",
+        PHONE,
+        "main",
+        "hfc",
+        "49.90",
+        "1.6600",
+        {"lines": 2, "calling_plan": "BRASIL-ILIMITADO"},
+        (("ATA-HT802", 1),),
+    ),
+    ProductSpec(
+        "VOD-PLAY",
+        "Aleator Play",
+        VOD,
+        "main",
+        "iptv_ott",
+        "19.90",
+        "0.6600",
+        {"catalogue_tier": "PADRAO", "concurrent_streams": 2},
+    ),
+    ProductSpec(
+        "VOD-PREMIUM",
+        "Aleator Play Premium",
+        VOD,
+        "additional",
+        "iptv_ott",
+        "14.90",
+        "0.5000",
+        {"catalogue_tier": "PREMIUM", "concurrent_streams": 4},
+    ),
+]
+
+# --- Coverage --------------------------------------------------------------------------------
+
+ALL_WIRED = ["hfc", "ftth", "iptv_ott"]
+REGIONS = {
+    "sul": [
+        (
+            "Porto Alegre",
+            "RS",
+            "4314902",
+            [
+                ("Centro Histórico", [*ALL_WIRED, "xdsl"]),
+                ("Moinhos de Vento", ALL_WIRED),
+                ("Menino Deus", ALL_WIRED),
+                ("Restinga", ["wireless", "dth", "xdsl"]),
+                ("Belém Novo", ["dth", "wireless"]),
+            ],
+        ),
+        (
+            "Canoas",
+            "RS",
+            "4304606",
+            [("Centro", ["hfc", "ftth", "iptv_ott"]), ("Niterói", ["ftth", "iptv_ott"])],
+        ),
+        (
+            "Caxias do Sul",
+            "RS",
+            "4305108",
+            [
+                ("São Pelegrino", ["ftth", "hfc", "iptv_ott"]),
+                ("Interior", ["dth", "wireless"]),
+            ],
+        ),
+    ],
+    "norte": [
+        (
+            "Belém",
+            "PA",
+            "1501402",
+            [
+                ("Nazaré", ALL_WIRED),
+                ("Umarizal", ["ftth", "iptv_ott"]),
+                ("Icoaraci", ["wireless", "dth"]),
+            ],
+        ),
+        ("Ananindeua", "PA", "1500800", [("Centro", ["ftth", "iptv_ott", "wireless"])]),
+    ],
+}
+
+# --- Plans -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanSpec:
+    code: str
+    name: str
+    kind: str = "postpaid"
+    items: tuple[tuple[str, str | None, bool], ...] = ()  # product, plan price, included
+    promotions: tuple[tuple[str, str, str, str, int], ...] = ()  # product, name, kind, value, m
+    valid_from: dt.date = dt.date(2024, 1, 1)
+    valid_until: dt.date | None = None
+    customer_types: tuple[str, ...] = ()
+    cities: tuple[str, ...] = ()
+    max_debt: str | None = None
+    max_overdue_days: int | None = None
+    installation_fee: str = "0"
+    free_installation: bool = False
+    min_recharge: str | None = None
+
+
+PLANS = [
+    PlanSpec(
+        "FIBRA-300",
+        "Fibra 300 Residencial",
+        items=(
+            ("NET-FIBRA-300", None, True),
+            ("NET-IPFIXO", "25.00", False),
+            ("VOD-PLAY", "14.90", False),
+        ),
+        promotions=(("NET-FIBRA-300", "Primeiros 3 meses pela metade", "percent", "50.00", 3),),
+        customer_types=("residential",),
+        max_debt="150.00",
+        max_overdue_days=30,
+        installation_fee="120.00",
+    ),
+    PlanSpec(
+        "COMBO-FIBRA-TV",
+        "Combo Fibra 600 + TV por IP",
+        items=(
+            ("NET-FIBRA-600", "119.90", True),
+            ("TV-IPTV", "59.90", True),
+            ("VOD-PLAY", "0.00", True),
+            ("VOD-PREMIUM", None, False),
+        ),
+        promotions=(("TV-IPTV", "TV com R$ 20 de desconto por 6 meses", "fixed", "20.00", 6),),
+        max_debt="300.00",
+        max_overdue_days=60,
+        free_installation=True,
+    ),
+    PlanSpec(
+        "TV-CABO-COMPLETA",
+        "TV Completa HFC + Fone",
+        items=(
+            ("TV-COMPLETA-HFC", None, True),
+            ("FONE-BRASIL", "39.90", True),
+            ("TV-FILMES", None, False),
+            ("TV-ESPORTES", None, False),
+            ("NET-CABO-200", "79.90", False),
+        ),
+        promotions=(("TV-ESPORTES", "Esportes grátis no 1º mês", "percent", "100.00", 1),),
+        cities=("Porto Alegre", "Canoas"),
+        installation_fee="90.00",
+    ),
+    PlanSpec(
+        "EMPRESA-1G",
+        "Empresarial Fibra 1 Giga + Fone",
+        items=(("NET-FIBRA-1G", None, True), ("FONE-LOCAL", "19.90", True)),
+        customer_types=("business", "government", "non_profit"),
+        installation_fee="300.00",
+    ),
+    PlanSpec(
+        "RURAL-RADIO",
+        "Rádio 30 Mega Rural",
+        items=(("NET-RADIO-30", None, True),),
+        promotions=(("NET-RADIO-30", "R$ 10 off por 12 meses", "fixed", "10.00", 12),),
+        installation_fee="200.00",
+    ),
+    PlanSpec(
+        "ADSL-15",
+        "ADSL 15 Mega",
+        items=(("NET-ADSL-15", None, True),),
+        installation_fee="50.00",
+    ),
+    PlanSpec(
+        "PRE-TV-SAT",
+        "TV Satélite Pré-paga",
+        kind="prepaid",
+        items=(("TV-DTH", None, True), ("TV-FILMES-DTH", None, False)),
+        min_recharge="30.00",
+        installation_fee="150.00",
+    ),
+    PlanSpec(
+        "VERAO-2025",
+        "Promoção Verão 2025 (encerrada)",
+        items=(("NET-FIBRA-600", "99.90", True),),
+        valid_from=dt.date(2024, 12, 1),
+        valid_until=dt.date(2025, 3, 31),
+    ),
+    PlanSpec(
+        "CONDOMINIO",
+        "Condomínio Conectado",
+        items=(("TV-ESSENCIAL-HFC", "49.90", True), ("NET-FIBRA-300", "89.90", True)),
+        free_installation=True,
+    ),
+]
+GROUP_NAME = "Condomínio Residencial Jardim das Acácias"
+GROUP_TAX_ID = "45.723.174/0001-10"
+
+# --- Customers -------------------------------------------------------------------------------
+
+FIRST = [
+    "Ana",
+    "Maria",
+    "João",
+    "José",
+    "Francisco",
+    "Antônio",
+    "Carlos",
+    "Paulo",
+    "Pedro",
+    "Lucas",
+    "Luiz",
+    "Marcos",
+    "Luís",
+    "Gabriel",
+    "Rafael",
+    "Daniel",
+    "Marcelo",
+    "Bruno",
+    "Eduardo",
+    "Felipe",
+    "Raimundo",
+    "Rodrigo",
+    "Juliana",
+    "Márcia",
+    "Fernanda",
+    "Patrícia",
+    "Aline",
+    "Sandra",
+    "Camila",
+    "Amanda",
+    "Bruna",
+    "Jéssica",
+    "Letícia",
+    "Júlia",
+    "Luciana",
+    "Vanessa",
+    "Mariana",
+    "Gabriela",
+    "Vera",
+    "Vitória",
+    "Larissa",
+    "Cláudia",
+    "Beatriz",
+    "Rita",
+    "Sônia",
+    "Renata",
+    "Eliane",
+    "Helena",
+    "Tiago",
+    "Gustavo",
+    "Otávio",
+    "Rosângela",
+    "Conceição",
+    "Débora",
+    "Sérgio",
+    "Fábio",
+    "Leonardo",
+    "Henrique",
+]
+LAST = [
+    "Silva",
+    "Santos",
+    "Oliveira",
+    "Souza",
+    "Rodrigues",
+    "Ferreira",
+    "Alves",
+    "Pereira",
+    "Lima",
+    "Gomes",
+    "Costa",
+    "Ribeiro",
+    "Martins",
+    "Carvalho",
+    "Almeida",
+    "Lopes",
+    "Soares",
+    "Fernandes",
+    "Vieira",
+    "Barbosa",
+    "Rocha",
+    "Dias",
+    "Nascimento",
+    "Andrade",
+    "Moreira",
+    "Nunes",
+    "Marques",
+    "Machado",
+    "Mendes",
+    "Freitas",
+    "Cardoso",
+    "Ramos",
+    "Gonçalves",
+    "Santana",
+    "Teixeira",
+    "Araújo",
+    "Pinto",
+    "Moura",
+    "Cavalcanti",
+    "Castro",
+    "Monteiro",
+    "Correia",
+    "Batista",
+    "Campos",
+    "Azevedo",
+]
+STREETS = (
+    "Rua dos Andradas",
+    "Avenida Borges de Medeiros",
+    "Rua Padre Chagas",
+    "Avenida Ipiranga",
+    "Rua Vinte e Quatro de Outubro",
+    "Avenida Getúlio Vargas",
+    "Rua da Praia",
+    "Rua Olavo Bilac",
+    "Travessa das Acácias",
+    "Avenida Presidente Vargas",
+    "Rua Santos Dumont",
+    "Rua Sete de Setembro",
+)
+BUSINESSES = (
+    "Padaria Pão Quente",
+    "Mercado Bom Preço",
+    "Clínica Sorriso",
+    "Oficina do Zé",
+    "Escritório Contábil Exato",
+    "Farmácia Vida",
+    "Restaurante Sabor Gaúcho",
+    "Pet Shop Amigo Fiel",
+    "Escola Pequeno Príncipe",
+    "Hotel Central",
+)
+
+
+def _cpf(rng: random.Random) -> str:
+    base = [rng.randint(0, 9) for _ in range(9)]
+    for start in (10, 11):
+        total = sum(d * w for d, w in zip(base, range(start, 1, -1), strict=False))
+        digit = (total * 10) % 11
+        base.append(0 if digit == 10 else digit)
+    return "".join(map(str, base))
+
+
+def _cnpj(rng: random.Random) -> str:
+    base = [rng.randint(0, 9) for _ in range(8)] + [0, 0, 0, 1]
+    for weights in ((5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2), (6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2)):
+        total = sum(d * w for d, w in zip(base, weights, strict=True))
+        rest = total % 11
+        base.append(0 if rest < 2 else 11 - rest)
+    return "".join(map(str, base))
+
+
+# Which plans a generated customer may have, by the technologies of its zone.
+_PLAN_CHOICES = [
+    # plan, products (included + chosen optional), needs technologies, business only
+    ("FIBRA-300", ("NET-FIBRA-300",), {"ftth"}, False),
+    ("FIBRA-300", ("NET-FIBRA-300", "VOD-PLAY"), {"ftth", "iptv_ott"}, False),
+    ("COMBO-FIBRA-TV", ("NET-FIBRA-600", "TV-IPTV", "VOD-PLAY"), {"ftth", "iptv_ott"}, False),
+    (
+        "COMBO-FIBRA-TV",
+        ("NET-FIBRA-600", "TV-IPTV", "VOD-PLAY", "VOD-PREMIUM"),
+        {"ftth", "iptv_ott"},
+        False,
+    ),
+    ("TV-CABO-COMPLETA", ("TV-COMPLETA-HFC", "FONE-BRASIL"), {"hfc"}, False),
+    ("TV-CABO-COMPLETA", ("TV-COMPLETA-HFC", "FONE-BRASIL", "TV-FILMES"), {"hfc"}, False),
+    ("RURAL-RADIO", ("NET-RADIO-30",), {"wireless"}, False),
+    ("ADSL-15", ("NET-ADSL-15",), {"xdsl"}, False),
+    ("EMPRESA-1G", ("NET-FIBRA-1G", "FONE-LOCAL"), {"ftth"}, True),
+]
+
+
+def customers_csv(*, region: str, count: int, plans: set[str], seed: int = 20261203) -> bytes:
+    """A migration file (the import's layout) of ``count`` customers in the region's zones,
+    with products of the ``plans`` (codes) the company has."""
+    from tenant_apps.imports.layout import COLUMN_NAMES
+
+    rng = random.Random(f"{seed}-{region}")
+    zones = [(c, s, z, set(t)) for c, s, _code, zs in REGIONS[region] for z, t in zs]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMN_NAMES)
+    today = dt.date(2026, 11, 30)
+    used_tax_ids: set[str] = set()
+    for n in range(1, count + 1):
+        business = n % 12 == 0
+        while True:
+            tax_id = _cnpj(rng) if business else _cpf(rng)
+            if tax_id not in used_tax_ids:
+                used_tax_ids.add(tax_id)
+                break
+        if business:
+            name = f"{BUSINESSES[n // 12 % len(BUSINESSES)]} {rng.choice(LAST)} Ltda."
+        else:
+            name = f"{rng.choice(FIRST)} {rng.choice(LAST)} {rng.choice(LAST)}"
+        city, state, zone, techs = rng.choice(zones)
+        options = [p for p in _PLAN_CHOICES if p[0] in plans and p[2] <= techs and p[3] == business]
+        if not options:  # DTH-only zones: prepaid satellite TV is offered as a migration too
+            options = [("PRE-TV-SAT", ("TV-DTH",), {"dth"}, business)]
+        plan, products, _t, _b = rng.choice(options)
+        pending = n % 17 == 0
+        activated = today - dt.timedelta(days=rng.randint(20, 900))
+        balance = ""
+        due = ""
+        if n % 9 == 0:  # some arrive owing money (the old system's open invoices)
+            balance = f"{rng.choice([45, 89, 129, 260, 410])}.{rng.choice(['00', '90'])}"
+            due = (today - dt.timedelta(days=rng.choice([5, 20, 45, 75, 120]))).isoformat()
+        area = rng.choice(["51", "54", "91"])
+        phone = f"({area}) 9{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"
+        email = f"cliente{n}@exemplo.com.br" if n % 3 else ""
+        for product in products:
+            writer.writerow(
+                [
+                    f"LEGADO-{region.upper()}-{n:05d}",
+                    "business" if business else "person",
+                    name,
+                    name.split(" Ltda.")[0] if business else "",
+                    tax_id,
+                    "business" if business else "residential",
+                    phone,
+                    email,
+                    city,
+                    state,
+                    zone,
+                    rng.choice(STREETS) if product == products[0] else "",
+                    str(rng.randint(10, 4000)),
+                    rng.choice(["", "", "ap 101", "ap 302", "casa 2", "sala 5"]),
+                    f"9{rng.randint(0, 9999):04d}-{rng.randint(0, 999):03d}",
+                    plan,
+                    product,
+                    "pending" if pending else "active",
+                    "" if pending else activated.isoformat(),
+                    "",
+                    balance,
+                    due,
+                ]
+            )
+    # Rows of one address must repeat the address: fill the blanks from the first row.
+    return _repeat_addresses(out.getvalue()).encode()
+
+
+def _repeat_addresses(text: str) -> str:
+    rows = list(csv.reader(io.StringIO(text)))
+    header = rows[0]
+    ref, street = header.index("external_ref"), header.index("street")
+    fields = [header.index(c) for c in ("street", "number", "complement", "postal_code")]
+    last: dict[str, list[str]] = {}
+    for row in rows[1:]:
+        if row[street]:
+            last[row[ref]] = [row[i] for i in fields]
+        else:
+            for i, value in zip(fields, last[row[ref]], strict=True):
+                row[i] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+# --- Seeding ---------------------------------------------------------------------------------
+
+
+def seed_commercial(*, actor: Actor, region: str, customers: int = 300) -> list[str]:
+    """Seed the current company; returns what was created (empty when all was in place)."""
+    made: list[str] = []
+    with transaction.atomic():
+        _catalog(actor, made)
+        zones = _coverage(actor, region, made)
+        plans = _plans(actor, region, zones, made)
+    _customers(actor, region, customers, made)
+    with transaction.atomic():
+        _group(actor, region, zones, plans, made)
+    return made
+
+
+def _catalog(actor: Actor, made: list[str]) -> None:
+    from tenant_apps.catalog.models import DeviceModel, Product
+    from tenant_apps.catalog.services import device_model_create, product_create
+
+    existing = set(DeviceModel.objects.values_list("code", flat=True))
+    for code, kind, vendor, model, serialised in DEVICE_MODELS:
+        if code not in existing:
+            device_model_create(
+                actor=actor,
+                data={
+                    "code": code,
+                    "kind": kind,
+                    "vendor": vendor,
+                    "model": model,
+                    "serialised": serialised,
+                },
+            )
+            made.append(f"device model {code}")
+    devices = {d.code: d for d in DeviceModel.objects.all()}
+    existing = set(Product.objects.values_list("code", flat=True))
+    for spec in PRODUCTS:
+        if spec.code in existing:
+            continue
+        product_create(
+            actor=actor,
+            data={
+                "code": spec.code,
+                "name": spec.name,
+                "system": spec.system,
+                "role": spec.role,
+                "technology": spec.technology,
+                "monthly_price": Decimal(spec.monthly),
+                "daily_cost": Decimal(spec.daily),
+                "provisioning": spec.provisioning,
+                "devices": [
+                    {"device_model": devices[code], "quantity": qty} for code, qty in spec.devices
+                ],
+            },
+        )
+        made.append(f"product {spec.code}")
+
+
+def _coverage(actor: Actor, region: str, made: list[str]) -> dict:
+    from tenant_apps.locations.models import City, Zone
+    from tenant_apps.locations.services import city_create, zone_create
+
+    zones = {}
+    for name, state, code, zone_specs in REGIONS[region]:
+        city = City.objects.filter(name=name, state=state).first()
+        if city is None:
+            city = city_create(actor=actor, data={"name": name, "state": state, "code": code})
+            made.append(f"city {name}")
+        for zone_name, technologies in zone_specs:
+            zone = Zone.objects.filter(city=city, name=zone_name).first()
+            if zone is None:
+                zone = zone_create(
+                    actor=actor,
+                    data={"city": city, "name": zone_name, "technologies": technologies},
+                )
+                made.append(f"zone {zone_name}")
+            zones[(name, zone_name)] = zone
+    return zones
+
+
+def _plans(actor: Actor, region: str, zones: dict, made: list[str]) -> dict:
+    from tenant_apps.catalog.models import Product
+    from tenant_apps.locations.models import City
+    from tenant_apps.sales.models import SalesPlan
+    from tenant_apps.sales.services.plans import plan_create, plan_item_add, plan_promotion_add
+
+    products = {p.code: p for p in Product.objects.all()}
+    plans = {}
+    for spec in PLANS:
+        plan = SalesPlan.objects.filter(code=spec.code).first()
+        if plan is None:
+            cities = list(City.objects.filter(name__in=spec.cities))
+            if spec.cities and not cities:  # the region has none of the plan's cities
+                continue
+            plan = plan_create(
+                actor=actor,
+                data={
+                    "code": spec.code,
+                    "name": spec.name,
+                    "kind": spec.kind,
+                    "valid_from": spec.valid_from,
+                    "valid_until": spec.valid_until,
+                    "customer_types": list(spec.customer_types),
+                    "cities": cities,
+                    "zones": [],
+                    "max_debt": Decimal(spec.max_debt) if spec.max_debt else None,
+                    "max_overdue_days": spec.max_overdue_days,
+                    "installation_fee": Decimal(spec.installation_fee),
+                    "free_installation": spec.free_installation,
+                    "min_recharge": Decimal(spec.min_recharge) if spec.min_recharge else None,
+                    "is_active": True,
+                },
+            )
+            items = {}
+            for code, price, included in spec.items:
+                items[code] = plan_item_add(
+                    actor=actor,
+                    plan=plan,
+                    product=products[code],
+                    price=Decimal(price) if price is not None else None,
+                    included=included,
+                )
+            for code, name, kind, value, months in spec.promotions:
+                plan_promotion_add(
+                    actor=actor,
+                    plan=plan,
+                    item=items[code],
+                    name=name,
+                    discount_kind=kind,
+                    value=Decimal(value),
+                    months=months,
+                )
+            made.append(f"plan {spec.code}")
+        plans[spec.code] = plan
+    return plans
+
+
+def _customers(actor: Actor, region: str, count: int, made: list[str]) -> None:
+    from tenant_apps.imports.models import ImportJob
+    from tenant_apps.imports.services import customer_import_enqueue, customer_import_run
+    from tenant_apps.sales.models import SalesPlan
+
+    plans = set(SalesPlan.objects.values_list("code", flat=True))
+    content = customers_csv(region=region, count=count, plans=plans)
+    checksum = hashlib.sha256(content).hexdigest()
+    if ImportJob.objects.filter(checksum=checksum, status="done").exists():
+        return
+    job = customer_import_enqueue(
+        actor=actor, file_name=f"demo-{region}-clientes.csv", content=content
+    )
+    job = customer_import_run(job_id=job.pk)  # eager: the demo is ready when bin/run serves
+    if job.status != "done":
+        raise RuntimeError(f"demo import failed: {job.message} {job.errors[:5]}")
+    made.append(f"{count} customers (import job {job.pk})")
+
+
+def _group(actor: Actor, region: str, zones: dict, plans: dict, made: list[str]) -> None:
+    """A building consortium whose plan bills the TV to the group and the Internet to each
+    flat; three flats bought it, one is already active."""
+    from tenant_apps.customers.models import Customer, Group
+    from tenant_apps.customers.services import address_add, customer_create, group_create
+    from tenant_apps.sales.models import GroupPlan, PlanItem, Subscription
+    from tenant_apps.sales.selectors import company_today
+    from tenant_apps.sales.services.plans import group_plan_create
+    from tenant_apps.sales.services.selling import sale_create, subscription_activate
+
+    if "CONDOMINIO" not in plans or Group.objects.filter(name=GROUP_NAME).exists():
+        return
+    zone = next(z for z in zones.values() if "ftth" in z.technologies and "hfc" in z.technologies)
+    group = group_create(actor=actor, name=GROUP_NAME, kind="consortium", tax_id=GROUP_TAX_ID)
+    plan = plans["CONDOMINIO"]
+    tv_item = PlanItem.objects.get(plan=plan, product__code="TV-ESSENCIAL-HFC")
+    if not GroupPlan.objects.filter(group=group).exists():
+        group_plan_create(actor=actor, group=group, plan=plan, group_items=[tv_item])
+    rng = random.Random(f"group-{region}")
+    for flat in (101, 102, 201):
+        customer = Customer.objects.filter(external_ref=f"CONDO-{region}-{flat}").first()
+        if customer is None:
+            customer = customer_create(
+                actor=actor,
+                kind="person",
+                name=f"{rng.choice(FIRST)} {rng.choice(LAST)} {rng.choice(LAST)}",
+                tax_id=_cpf(rng),
+                customer_type="residential",
+                external_ref=f"CONDO-{region}-{flat}",
+                contacts=[{"kind": "mobile", "value": f"(51) 98{flat:03d}-{flat * 7:04d}"}],
+            )
+        address = address_add(
+            actor=actor,
+            customer=customer,
+            zone=zone,
+            street="Travessa das Acácias",
+            number="500",
+            complement=f"ap {flat}",
+            group=group,
+        )
+        sale = sale_create(
+            actor=actor,
+            customer=customer,
+            address=address,
+            plan=plan,
+            idempotency_key=f"demo-condo-{region}-{flat}",
+        )
+        if flat == 101:
+            for sub in Subscription.objects.filter(sale=sale):
+                subscription_activate(actor=actor, subscription=sub, on=company_today())
+    made.append(f"group {GROUP_NAME} with 3 members")
