@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, OrderBy, Q, QuerySet
 
 from shared_apps.audit.models import AuditEvent
 
@@ -29,19 +29,41 @@ HISTORY_SIZE = 20
 RECENT_RECORDS = 10
 _DIGIT_QUERY = re.compile(r"^[\d\s.\-/()+]+$")
 _NUMBER_QUERY = re.compile(r"^(?=.*\d)[\w./-]+$")
-_MAX_IDS = 200
+_MAX_IDS = 200  # customers taken from one phone or contract look-up
+_MAX_TEXT_CANDIDATES = 500  # full-text matches considered for ordering by name
+# Street types found in nearly every address: reading their posting lists would cost more than
+# the rest of the search; they are left out of the full text when other words are given.
+_UBIQUITOUS = frozenset(
+    {"rua", "r", "av", "avenida", "travessa", "tv", "alameda", "al", "praca", "estrada", "rod"}
+)
+
+
+class PatternOrder(OrderBy):
+    """ORDER BY <column> USING ~<~: the order of a text_pattern_ops index (byte order; the
+    folded names are lower case without accents), so the index serves the prefix and the
+    order and the scan stops after ``limit`` rows. (The trailing comment is for Django's
+    compiler, which looks for ASC/DESC in every ORDER BY term; PostgreSQL allows USING alone.)"""
+
+    template = "%(expression)s USING ~<~ /* ASC */"
+
+    def __init__(self, expression):
+        super().__init__(F(expression) if isinstance(expression, str) else expression)
 
 
 @dataclass
 class SearchPlan:
-    """What a search query is taken to be, and the conditions (each served by an index)."""
+    """What a search query is taken to be, and its stages: each stage is one statement served
+    by an index; results come stage after stage (exact identifiers, then names starting with
+    the query, then other word matches), each stage ordered by name."""
 
     kind: str  # "tax_id", "phone", "number", "name"
     paths: list[str] = field(default_factory=list)
     contact_ids: QuerySet | None = None  # customers found by phone (Contact.normalized)
     sale_ids: QuerySet | None = None  # customers found by contract number (Sale.number)
-    condition: Q = field(default_factory=Q)
-    fts: SearchQuery | None = None
+    exact: Q | None = None  # tax id, customer number (and the ids found above)
+    name_prefix: str = ""  # folded query, prefix of search_name
+    fts: SearchQuery | None = None  # every word as a prefix, over search_text
+    fts_text: str = ""  # the tsquery given to ``fts``
 
 
 def _fts_vector() -> SearchVector:
@@ -49,25 +71,25 @@ def _fts_vector() -> SearchVector:
     return SearchVector("search_text", config="simple")
 
 
-def _prefix_tsquery(terms: list[str]) -> SearchQuery:
-    return SearchQuery(" & ".join(f"'{t}':*" for t in terms), search_type="raw", config="simple")
+def _prefix_tsquery(terms: list[str]) -> str:
+    # Words hold no quotes (normalize.words keeps letters, digits, @ . + -): quoting is safe.
+    return " & ".join(f"'{t}':*" for t in terms)
 
 
 def search_plan(query: str) -> SearchPlan:
     """Detect the kind of query: a CPF/CNPJ (11 or 14 digits: exact tax id, and exact phone,
     since a mobile number has 11 digits too), other digits of 8 or more (phone exact or prefix,
-    tax id prefix), a customer or contract number, or names and address words (prefix of the
-    folded name, or every word as a full-text prefix)."""
+    tax id prefix), a customer or contract number (case-insensitive), or names and address
+    words (prefix of the folded name, and every word as a full-text prefix)."""
     from tenant_apps.sales.models import Sale
 
     query = (query or "").strip()
-    number_like = bool(_NUMBER_QUERY.match(query))
     plan = SearchPlan(kind="name")
-    condition = Q(pk__in=[])
-    if number_like:
+    exact = Q(pk__in=[])
+    if _NUMBER_QUERY.match(query):
         plan.kind = "number"
         plan.paths.append("number")
-        condition |= Q(code__iexact=query)
+        exact |= Q(code__iexact=query)
         plan.sale_ids = (
             Sale.objects.filter(number__in=sorted({query, query.upper()}))
             .order_by()
@@ -77,42 +99,63 @@ def search_plan(query: str) -> SearchPlan:
         d = digits(query)
         if len(d) in (11, 14):
             plan.kind = "tax_id"
-            plan.paths.append("tax_id")
-            condition |= Q(tax_id=d)
+            plan.paths += ["tax_id", "phone"]
+            exact |= Q(tax_id=d)
             plan.contact_ids = Contact.objects.filter(normalized=d).order_by().values("customer_id")
-            plan.paths.append("phone")
         elif len(d) >= 8:
             plan.kind = "phone"
             plan.paths += ["phone", "tax_id_prefix"]
-            condition |= Q(tax_id__startswith=d)
+            exact |= Q(tax_id__startswith=d)
             plan.contact_ids = (
                 Contact.objects.filter(normalized__startswith=d).order_by().values("customer_id")
             )
-        if plan.kind != "name" or len(d) >= 3:
-            plan.condition = condition
-            return plan
-    folded = fold(query)
-    terms = words(query)
-    if folded:
+        plan.exact = exact
+        return plan
+    if plan.kind == "number":
+        plan.exact = exact
+    plan.name_prefix = fold(query)[:150]
+    if plan.name_prefix:
         plan.paths.append("name")
-        condition |= Q(search_name__startswith=folded)
+    terms = words(query)
+    # Words of one or two letters ("da", "de") and street types match most customers; they
+    # still count in the name prefix, and in the full text when nothing else is given.
+    terms = [t for t in terms if len(t) > 2 and t not in _UBIQUITOUS] or terms
     if terms:
         plan.paths.append("text")
-        plan.fts = _prefix_tsquery(terms)
-        condition |= Q(fts=plan.fts)
-    plan.condition = condition
+        plan.fts_text = _prefix_tsquery(terms)
+        plan.fts = SearchQuery(plan.fts_text, search_type="raw", config="simple")
     return plan
 
 
-def search_queryset(plan: SearchPlan, ids: list[int] | None = None) -> QuerySet:
-    """The final statement of a search: every branch of the OR is served by an index."""
-    condition = plan.condition
+def search_stages(plan: SearchPlan, ids: list[int] | None = None) -> list[tuple[str, QuerySet]]:
+    """The statements of a search, in order, each served by an index (tests check the plans).
+    ``ids``: customers already found by phone or contract number."""
+    stages: list[tuple[str, QuerySet]] = []
+    exact = plan.exact
     if ids:
-        condition = condition | Q(pk__in=ids)
-    qs = Customer.objects.all()
+        exact = (exact or Q(pk__in=[])) | Q(pk__in=ids)
+    if exact is not None:
+        stages.append(("exact", Customer.objects.filter(exact).order_by("search_name", "id")))
+    if plan.name_prefix:
+        stages.append(
+            (
+                "name",
+                Customer.objects.filter(search_name__startswith=plan.name_prefix).order_by(
+                    PatternOrder("search_name"), "id"
+                ),
+            )
+        )
     if plan.fts is not None:
-        qs = qs.alias(fts=_fts_vector())
-    return qs.filter(condition)
+        candidates = (
+            Customer.objects.alias(fts=_fts_vector())
+            .filter(fts=plan.fts)
+            .order_by()
+            .values("pk")[:_MAX_TEXT_CANDIDATES]
+        )
+        stages.append(
+            ("text", Customer.objects.filter(pk__in=candidates).order_by("search_name", "id"))
+        )
+    return stages
 
 
 def customer_search(
@@ -123,24 +166,35 @@ def customer_search(
     customer_type: str | None = None,
     kind: str | None = None,
 ) -> list[Customer]:
-    """Customers matching ``query`` (see ``search_plan``), ordered by name, at most ``limit``.
-    Each path is served by an index (tests check the plans)."""
+    """Customers matching ``query`` (see ``search_plan``), at most ``limit``: exact identifiers
+    first, then names starting with the query, then customers having every word (name, trade
+    name, e-mail, address); each group ordered by name. Every statement uses an index; a
+    stage runs only while fewer than ``limit`` customers were found."""
     query = (query or "").strip()
-    if not query:
+    if not query or limit < 1:
         return []
     plan = search_plan(query)
     ids: list[int] = []
     for sub in (plan.contact_ids, plan.sale_ids):
         if sub is not None:
             ids += [row["customer_id"] for row in sub[:_MAX_IDS]]
-    qs = search_queryset(plan, ids)
-    if status:
-        qs = qs.filter(status=status)
-    if customer_type:
-        qs = qs.filter(customer_type=customer_type)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return list(qs.order_by("search_name", "id")[:limit])
+    filters = {
+        k: v for k, v in (("status", status), ("customer_type", customer_type), ("kind", kind)) if v
+    }
+    found: list[Customer] = []
+    seen: set[int] = set()
+    for _name, qs in search_stages(plan, ids):
+        remaining = limit - len(found)
+        if remaining <= 0:
+            break
+        if filters:
+            qs = qs.filter(**filters)
+        if seen:
+            qs = qs.exclude(pk__in=seen)
+        for customer in qs[:remaining]:
+            seen.add(customer.pk)
+            found.append(customer)
+    return found
 
 
 def customer_list(

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.db import connection
 
-from tenant_apps.customers.selectors import customer_search, search_plan, search_queryset
+from tenant_apps.customers.selectors import customer_search, search_plan, search_stages
 from tenant_apps.customers.services import address_add, contact_add, customer_create
 from tenant_apps.factories import ZoneFactory
 
@@ -114,14 +114,22 @@ def test_special_characters_do_not_break_the_query(people):
         customer_search(query)
 
 
-# Each path with a query and the index that must serve it.
+# Each path with a query and the index that must serve each of its statements.
 INDEX_PATHS = [
-    ("52998224725", ["customers_tax_id_prefix", "customers_contact_prefix"]),
-    ("5132221100", ["customers_tax_id_prefix", "customers_contact_prefix"]),
-    ("T0000123", ["customers_code_upper", "sales_sale_number"]),
-    ("maria jo", ["customers_search_name_prefix", "customers_search_text_fts"]),
-    ("padre chagas", ["customers_search_name_prefix", "customers_search_text_fts"]),
+    ("52998224725", {"exact": ["customers_tax_id_prefix", "customers_code_upper"]}),
+    ("5132221100", {"exact": ["customers_tax_id_prefix", "customers_code_upper"]}),
+    ("T0000123", {"exact": ["customers_code_upper"], "name": ["customers_search_name_prefix"]}),
+    (
+        "maria jo",
+        {"name": ["customers_search_name_prefix"], "text": ["customers_search_text_fts"]},
+    ),
+    ("padre chagas", {"text": ["customers_search_text_fts"]}),
 ]
+SUBQUERY_INDEXES = {
+    "52998224725": ["customers_contact_prefix", "sales_sale_number"],
+    "5132221100": ["customers_contact_prefix", "sales_sale_number"],
+    "T0000123": ["sales_sale_number"],
+}
 
 
 def _explain(qs) -> str:
@@ -131,22 +139,58 @@ def _explain(qs) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
+def _assert_uses(text: str, index: str) -> None:
+    assert "Seq Scan" not in text, text
+    if index == "sales_sale_number":  # the unique constraint's indexes have generated names
+        assert re.search(r"Index (Only )?Scan using sales_sale_number\w*", text), text
+    else:
+        assert f"using {index}" in text or f"on {index}" in text, (index, text)
+
+
 @pytest.mark.parametrize(("query", "indexes"), INDEX_PATHS)
 def test_every_path_uses_its_index(people, query, indexes):
     """With sequential scans disabled, each statement of the search is served by its index
-    (a plan that cannot use an index still shows a Seq Scan): the expressions match those of
-    the indexes exactly."""
+    (a statement that cannot use an index still shows a Seq Scan): the expressions match
+    those of the indexes exactly."""
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
     plan = search_plan(query)
-    plans = [_explain(search_queryset(plan, [1]).order_by("search_name", "id")[:20])]
+    stages = dict(search_stages(plan, [1]))
+    assert set(stages) >= set(indexes), stages
+    for stage, names in indexes.items():
+        text = _explain(stages[stage][:20])
+        for index in names:
+            _assert_uses(text, index)
     for sub in (plan.contact_ids, plan.sale_ids):
         if sub is not None:
-            plans.append(_explain(sub[:200]))
-    text = "\n".join(plans)
-    assert "Seq Scan" not in text, text
-    for index in indexes:
-        if index == "sales_sale_number":
-            assert re.search(r"Index (Only )?Scan using sales_sale_number\w*", text), text
-        else:
-            assert index in text, (index, text)
+            text = _explain(sub[:200])
+            assert any(re.search(rf"using {i}\w*", text) for i in SUBQUERY_INDEXES[query]), text
+
+
+def test_name_stage_is_an_ordered_index_scan(people):
+    """Names starting with the query are read in the index's order (no sort of every match):
+    the scan stops after ``limit`` rows even when thousands of names share the prefix."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+    stages = dict(search_stages(search_plan("maria")))
+    text = _explain(stages["name"][:20])
+    assert "Index Scan using customers_search_name_prefix" in text, text
+    assert "Sort Key: search_name USING ~<~, id" in text or "Incremental Sort" in text, text
+
+
+def test_identifiers_come_before_names_before_words(people, in_a1):
+    """Exact identifiers first, then names starting with the query, then word matches."""
+    from tenant_apps.factories import CustomerFactory
+
+    CustomerFactory(name="Ouro Preto Turismo")
+    assert names(customer_search("ouro")) == ["Ouro Preto Turismo", "Padaria Silva Ltda"]
+
+
+def test_common_words_are_left_out_of_the_full_text(people):
+    """ "rua padre chagas": the street type and short words do not widen the full-text
+    look-up (they match nearly every address); the other words still find the customer."""
+    plan = search_plan("Rua da Padre Chagas")
+    assert plan.fts_text == "'padre':* & 'chagas':*"
+    assert names(customer_search("rua padre chagas")) == ["Maria José da Silva"]
+    assert search_plan("rua").fts_text == "'rua':*"
