@@ -437,3 +437,21 @@ def test_search_fields_are_those_the_customer_services_write(
                 customer.search_name,
                 customer.search_text,
             )
+
+
+def test_the_example_on_the_page_imports(admin, world, django_capture_on_commit_callbacks):
+    """The example file shown on the import page is valid: with its plan and products
+    registered, it imports one customer with a main and an additional product."""
+    from tenant_apps.imports.layout import example_csv
+
+    with company_context(world.a1):
+        ZoneFactory(city=CityFactory(name="Porto Alegre", state="RS"), name="Centro")
+        plan = SalesPlanFactory(code="FIBRA-300")
+        PlanItemFactory(plan=plan, product=ProductFactory(code="NET-300"))
+        PlanItemFactory(
+            plan=plan, product=ProductFactory(code="WIFI-PLUS", role=ProductRole.ADDITIONAL)
+        )
+    job = upload(admin, example_csv().encode(), django_capture_on_commit_callbacks).json()
+    detail = admin.get(f"{API}{job['id']}/").json()
+    assert detail["status"] == "done", detail["errors"]
+    assert (detail["customers_created"], detail["subscriptions_created"]) == (1, 2)
