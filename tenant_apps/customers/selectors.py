@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import F, OrderBy, Q, QuerySet
+from django.utils import timezone
 
 from shared_apps.audit.models import AuditEvent
 
@@ -240,6 +241,7 @@ SELECT json_build_object(
   'birth_date', c.birth_date, 'status', c.status, 'external_ref', c.external_ref,
   'notes', c.notes, 'created_at', c.created_at, 'updated_at', c.updated_at,
   'account_id', (SELECT a.id FROM {account} a WHERE a.customer_id = c.id),
+  'entries', {entries},
   'contacts', COALESCE((
     SELECT json_agg(json_build_object(
       'id', k.id, 'kind', k.kind, 'value', k.value, 'normalized', k.normalized,
@@ -310,6 +312,7 @@ FROM {customer} c WHERE c.id = %s
 def _overview_sql() -> str:
     from tenant_apps.catalog.models import Product
     from tenant_apps.ledger.models import Account
+    from tenant_apps.ledger.selectors import customer_entry_facts_sql
     from tenant_apps.locations.models import City, Zone
     from tenant_apps.sales.models import (
         SalesPlan,
@@ -335,7 +338,11 @@ def _overview_sql() -> str:
         "audit": AuditEvent,
     }
     names = {k: connection.ops.quote_name(m._meta.db_table) for k, m in tables.items()}
-    return _OVERVIEW_SQL.format(records=RECENT_RECORDS, history=HISTORY_SIZE, **names)
+    # The ledger's own expression of the entries (its debt rule stays in the ledger app).
+    entries = customer_entry_facts_sql("c.id")
+    return _OVERVIEW_SQL.format(
+        records=RECENT_RECORDS, history=HISTORY_SIZE, entries=entries, **names
+    )
 
 
 def _labels(data: dict[str, Any]) -> dict[str, Any]:
@@ -376,16 +383,17 @@ def _labels(data: dict[str, Any]) -> dict[str, Any]:
 def customer_overview(customer_id: int, *, today: date) -> dict[str, Any] | None:
     """The customer 360: the customer with its status, contacts, addresses each with its
     subscriptions and their promotions, the balance and the debt, open service requests, the
-    most recent contact records and its history. Two statements; None when not found."""
-    from tenant_apps.ledger.selectors import customer_debt
+    most recent contact records and its history. One statement; None when not found."""
+    from tenant_apps.ledger.selectors import debt_from_facts
 
+    params = [timezone.get_current_timezone_name(), Customer._meta.label_lower, customer_id]
     with connection.cursor() as cursor:
-        cursor.execute(_overview_sql(), [Customer._meta.label_lower, customer_id])
+        cursor.execute(_overview_sql(), params)
         row = cursor.fetchone()
     if row is None:
         return None
     data = row[0] if isinstance(row[0], dict) else json.loads(row[0])
-    debt = customer_debt(customer_id, today=today)
+    debt = debt_from_facts(data.pop("entries"), today=today)
     data["balance"] = str(debt.balance)
     data["debt"] = {
         "overdue": str(debt.overdue),

@@ -1,0 +1,45 @@
+"""The customer 360 selector: one statement, the same balance and debt as the ledger's own
+selectors."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tenant_apps.customers.selectors import customer_overview
+from tenant_apps.ledger.models import Account
+from tenant_apps.ledger.selectors import account_balance, customer_debt
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("today", [dt.date(2026, 1, 5), dt.date(2026, 1, 6), dt.date(2027, 1, 1)])
+def test_overview_is_one_statement_with_the_ledgers_balance_and_debt(in_a1, today):
+    """One SQL statement; balance and debt equal account_balance and customer_debt."""
+    from .factories import rich_customer
+
+    customer = rich_customer()
+    with CaptureQueriesContext(connection) as ctx:
+        data = customer_overview(customer.pk, today=today)
+    assert len(ctx.captured_queries) == 1
+    debt = customer_debt(customer.pk, today=today)
+    assert data["balance"] == str(account_balance(Account.objects.get(customer=customer)))
+    assert data["debt"] == {
+        "overdue": str(debt.overdue),
+        "oldest_overdue_on": debt.oldest_overdue_on.isoformat() if debt.oldest_overdue_on else None,
+        "days_overdue": debt.days_overdue,
+    }
+    assert "entries" not in data
+
+
+def test_overview_of_a_customer_without_anything(in_a1):
+    """A customer with no contacts, addresses or entries: empty lists, zero balance."""
+    from tenant_apps.factories import CustomerFactory
+
+    customer = CustomerFactory()
+    data = customer_overview(customer.pk, today=dt.date(2026, 6, 1))
+    assert data["addresses"] == [] and data["contacts"] == [] and data["history"] == []
+    assert data["balance"] == "0.00"
+    assert data["debt"]["overdue"] == "0.00"
+    assert customer_overview(999999, today=dt.date(2026, 6, 1)) is None
