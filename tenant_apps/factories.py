@@ -106,6 +106,7 @@ class CustomerFactory(DjangoModelFactory):
 
     class Meta:
         model = Customer
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"T{n:07d}")
     kind = CustomerKind.PERSON
@@ -137,6 +138,7 @@ class ContactFactory(DjangoModelFactory):
 class GroupFactory(DjangoModelFactory):
     class Meta:
         model = Group
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Condomínio {n}")
     kind = "consortium"
