@@ -359,3 +359,42 @@ def test_b1_search_does_not_find_a1_customers(login, world, rich):
     client = login("b1_admin", company=world.b1, branch="b-one-service")
     names = [c["name"] for c in client.get("/c/b-one/api/v1/customers/?q=maria").json()["results"]]
     assert names == ["Maria de B"]
+
+
+WRITES = [
+    (
+        "post",
+        "customers/",
+        {"kind": "person", "name": "X", "tax_id": "111.444.777-35", "customer_type": "residential"},
+    ),
+    ("patch", "customers/{pk}/", {"name": "Hacked"}),
+    ("post", "customers/{pk}/contacts/", {"kind": "phone", "value": "5133334444"}),
+    ("post", "customers/{pk}/addresses/", {"zone": 1, "street": "R", "number": "1"}),
+    ("post", "customers/{pk}/contact-records/", {"channel": "phone", "reason": "x"}),
+    ("post", "groups/", {"name": "G", "kind": "other"}),
+    ("patch", "groups/{group}/", {"name": "Hacked"}),
+]
+
+
+@pytest.mark.parametrize(("method", "endpoint", "payload"), WRITES)
+def test_operator_b_cannot_write_into_a1(login, world, a1_objects, method, endpoint, payload):
+    """B's administrator gets 404 on every A1 write and nothing changes."""
+    client = login("b1_admin", company=world.b1, branch="b-one-service")
+    url = f"{BASE}/{endpoint.format(**a1_objects)}"
+    response = getattr(client, method)(url, payload, content_type="application/json")
+    assert response.status_code == 404
+    with company_context(world.a1):
+        assert not Customer.objects.filter(name__in=["X", "Hacked"]).exists()
+        assert Customer.objects.get(pk=a1_objects["pk"]).contacts.count() == 3
+
+
+def test_b1_cannot_reach_a1_objects_through_its_own_route(login, world, a1_objects):
+    """Through B1's own route, A1's customer ids do not exist."""
+    client = login("b1_admin", company=world.b1, branch="b-one-service")
+    assert client.get(f"/c/b-one/api/v1/customers/{a1_objects['pk']}/overview/").status_code == 404
+    response = client.patch(
+        f"/c/b-one/api/v1/customers/{a1_objects['pk']}/",
+        {"name": "Hacked"},
+        content_type="application/json",
+    )
+    assert response.status_code == 404
