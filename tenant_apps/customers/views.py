@@ -40,6 +40,7 @@ from .services import (
     group_create,
     group_update,
 )
+from .tax_ids import tax_id_label
 
 RECENT = 20
 
@@ -136,6 +137,7 @@ class CustomerDetailView(FunctionRequiredMixin, View):
                 sell_url = None
         context = {
             "c": data,
+            "tax_id_label": tax_id_label(data["tax_id_country"], data["kind"]),
             "sell_url": sell_url,
             "can_manage": request.access.can("customers.manage"),
             "can_record": request.access.can("contacts.register"),

@@ -117,6 +117,7 @@ def test_360_page_sections(admin, rich):
         'data-testid="history"',
         "badge sub-suspended",
         'class="table-wrap"',
+        "<dt>CPF</dt>",
     ):
         assert marker in html, marker
     assert "Question 1<" not in html  # only the 10 most recent records
