@@ -62,7 +62,8 @@ class CustomerListView(FunctionRequiredMixin, View):
             "customers": rows,
             "can_manage": request.access.can("customers.manage"),
         }
-        if getattr(request, "htmx", False):
+        htmx = getattr(request, "htmx", None)
+        if htmx and not htmx.history_restore_request:
             return render(request, "customers/_results.html", context)
         return render(request, "customers/list.html", context)
 
