@@ -43,3 +43,26 @@ def test_overview_of_a_customer_without_anything(in_a1):
     assert data["balance"] == "0.00"
     assert data["debt"]["overdue"] == "0.00"
     assert customer_overview(999999, today=dt.date(2026, 6, 1)) is None
+
+
+def test_overview_statement_reads_every_table_by_an_index(in_a1):
+    """With sequential scans disabled, the 360 statement has no Seq Scan: every nested list
+    (contacts, addresses, subscriptions, promotions, requests, records, history, entries) is
+    read through an index of its customer, address or subscription."""
+    from django.utils import timezone
+
+    from tenant_apps.customers.models import Customer
+    from tenant_apps.customers.selectors import _overview_sql
+
+    from .factories import rich_customer
+
+    customer = rich_customer()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN " + _overview_sql(),
+            [timezone.get_current_timezone_name(), Customer._meta.label_lower, customer.pk],
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Seq Scan" not in plan, plan
+    assert "audit_event_object" in plan, plan  # the history, by the audit trail's index
