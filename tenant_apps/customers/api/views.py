@@ -52,9 +52,11 @@ SEARCH_LIMIT = 100
 
 
 class CustomerListApi(GenericAPIView):
-    """Customers. ``?q=`` searches by name, tax id, phone, address words, customer or contract
-    number (at most 100 results, ordered by name); filters ``status``, ``customer_type``,
-    ``kind``. POST registers a customer (optionally with contacts and a first address)."""
+    """Customers. ``?q=`` searches by name, tax id (CPF/CNPJ), phone, address words, customer
+    or contract number: at most 100 results, exact identifiers first, then names starting with
+    the query, then customers having every word, each group ordered by name. Without ``q``:
+    every customer by name. Filters ``status``, ``customer_type``, ``kind``. POST registers a
+    customer (optionally with contacts and a first address)."""
 
     queryset = Customer.objects.none()  # for the OpenAPI document only
     required_functions = CUSTOMERS
