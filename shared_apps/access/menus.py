@@ -20,6 +20,7 @@ class Entry:
 ENTRIES = [
     Entry(_("Home"), "company-home", None, True),
     Entry(_("Customers"), "customers", "customers.view", True),
+    Entry(_("Groups"), "groups", "customers.view", True),
     Entry(_("Sales"), "sales", "customers.view", True),
     Entry(_("Service requests"), "service-requests", "customers.view", True),
     Entry(_("Sales plans"), "plans", "customers.view", True),
