@@ -359,7 +359,9 @@ def test_removing_a_sold_item_is_refused_with_a_message(admin, world, a1):
             price=Decimal("109.90"),
             daily_cost=Decimal("0"),
         )
-    response = admin.post(f"{BASE}{a1.plan.pk}/items/{a1.item.pk}/remove/", follow=True)
+    response = admin.post(
+        f"{BASE}{a1.plan.pk}/items/{a1.item.pk}/remove/", follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 200
     assert "cannot be removed" in response.content.decode()
     with company_context(world.a1):
