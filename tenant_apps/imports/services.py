@@ -3,13 +3,15 @@ the whole file, and one transaction that writes everything with COPY.
 
 Writing: numbers come from the customer and contract series in one call each; row ids are
 reserved from each table's sequence in one query, so that every table is written by one COPY
-(customers, contacts, accounts, addresses, sales, subscriptions, promotions, opening entries):
-a fixed number of statements whatever the size of the file.
+(customers, contacts, accounts, addresses, sales, subscriptions, promotions, opening entries,
+installation requests for pending products, one history event per customer): a fixed number
+of statements whatever the size of the file.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from collections.abc import Iterable
 from decimal import Decimal
@@ -22,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shared_apps.audit.actor import Actor
+from shared_apps.audit.models import AuditEvent
 from shared_apps.audit.services import audit_record
 from tenant_apps.catalog.models import Product
 from tenant_apps.customers.choices import ContactKind
@@ -34,8 +37,20 @@ from tenant_apps.ledger.models import Account, Entry
 from tenant_apps.locations.models import Zone
 from tenant_apps.parameters.selectors import company_parameters
 from tenant_apps.parameters.services import series_take
-from tenant_apps.sales.choices import PlanKind, SaleKind
-from tenant_apps.sales.models import Sale, SalesPlan, Subscription, SubscriptionPromotion
+from tenant_apps.sales.choices import (
+    PlanKind,
+    RequestKind,
+    RequestStatus,
+    SaleKind,
+    SubscriptionStatus,
+)
+from tenant_apps.sales.models import (
+    Sale,
+    SalesPlan,
+    ServiceRequest,
+    Subscription,
+    SubscriptionPromotion,
+)
 
 from .choices import ImportKind, ImportStatus
 from .customer_rows import (
@@ -365,6 +380,12 @@ def _write(
     address_ids = _reserve_ids(Address, n_addresses)
     sale_ids = _reserve_ids(Sale, n_sales)
     sub_ids = _reserve_ids(Subscription, n_subs)
+    n_requests = sum(
+        len({p.plan_code for p in a.products if p.status == SubscriptionStatus.PENDING})
+        for places in layout
+        for a, _plans in places
+    )
+    request_ids = _reserve_ids(ServiceRequest, n_requests)
     timings["numbers"] = time.perf_counter() - t0
     counts = {"promotions": 0, "entries": 0}
 
@@ -450,6 +471,39 @@ def _write(
                         start + relativedelta(months=promo.months) if start else None,
                     )  # fmt: skip
 
+    def request_rows(through: list[tuple[int, int]]):
+        """An open installation request per contract with pending products, as a sale
+        records; ``through`` collects its (request, subscription) links."""
+        note = _("Pending installation imported from the previous system.")
+        ri = 0
+        for ci, _c, aid, a, sales, base in walk():
+            for plan_code, (sid, _number) in sales.items():
+                pending = [
+                    sub_ids[base + pi]
+                    for pi, p in enumerate(a.products)
+                    if p.plan_code == plan_code and p.status == SubscriptionStatus.PENDING
+                ]
+                if pending:
+                    rid = request_ids[ri]
+                    ri += 1
+                    through.extend((rid, sub) for sub in pending)
+                    yield (
+                        rid, RequestKind.INSTALLATION, RequestStatus.OPEN, customer_ids[ci], aid,
+                        sid, note, now, seller,
+                    )  # fmt: skip
+
+    def audit_rows():
+        """The customer's history starts with its import (one event per customer)."""
+        tenant = connection.tenant
+        for ci, c in enumerate(customers):
+            changes = json.dumps({"job": job.pk, "external_ref": c.external_ref})
+            yield (
+                now, actor.user_id, actor.api_key_id, seller, tenant.operator_id, tenant.pk,
+                actor.branch_id, actor.branch_label[:150], actor.ip_address, "customers.import",
+                Customer._meta.label_lower, str(customer_ids[ci]),
+                f"{c.name} ({codes[ci]})"[:200], changes,
+            )  # fmt: skip
+
     def timed(name, model, names, rows):
         t = time.perf_counter()
         n = _copy(model, names, rows)
@@ -510,8 +564,31 @@ def _write(
          "posted_by"],
         entry_rows(),
     )  # fmt: skip
+    through: list[tuple[int, int]] = []
+    timed(
+        "requests",
+        ServiceRequest,
+        ["id", "kind", "status", "customer", "address", "sale", "note", "created_at",
+         "created_by"],
+        request_rows(through),
+    )  # fmt: skip
+    timed(
+        "request_links",
+        ServiceRequest.subscriptions.through,
+        ["servicerequest", "subscription"],
+        through,
+    )
+    timed(
+        "history",
+        AuditEvent,
+        ["at", "actor_user_id", "actor_api_key_id", "actor_label", "operator_id", "company_id",
+         "branch_id", "branch_label", "ip_address", "action", "object_type", "object_id",
+         "object_repr", "changes"],
+        audit_rows(),
+    )  # fmt: skip
     return {
         "customers": n_customers,
+        "requests": n_requests,
         "addresses": n_addresses,
         "sales": n_sales,
         "subscriptions": n_subs,

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from shared_apps.audit.models import AuditEvent
 from tenant_apps.catalog.choices import ProductRole, System, Technology
 from tenant_apps.customers.models import Address, Contact, Customer
 from tenant_apps.customers.normalize import fold
@@ -25,7 +26,7 @@ from tenant_apps.factories import (
 from tenant_apps.imports.layout import COLUMN_NAMES
 from tenant_apps.imports.models import ImportJob
 from tenant_apps.ledger.models import Account, Entry
-from tenant_apps.sales.models import Sale, Subscription, SubscriptionPromotion
+from tenant_apps.sales.models import Sale, ServiceRequest, Subscription, SubscriptionPromotion
 from tenants.schemas import company_context
 
 pytestmark = pytest.mark.django_db
@@ -191,6 +192,20 @@ def test_valid_file_imports_customers_addresses_products_accounts_and_balances(
             dt.date(2024, 4, 10),
         )
         assert Entry.objects.get(account__customer=joao).amount == Decimal("-30.00")
+        # pending products wait for their installation, as after a sale
+        request = ServiceRequest.objects.get(customer=maria)
+        assert (request.kind, request.status, request.sale_id) == (
+            "installation",
+            "open",
+            tv.sale_id,
+        )
+        assert list(request.subscriptions.all()) == [tv]
+        assert ServiceRequest.objects.filter(customer=joao, status="open").count() == 1
+        assert not ServiceRequest.objects.filter(customer=bakery).exists()
+        # the customer's history starts with the import
+        event = AuditEvent.objects.get(object_type="customers.customer", object_id=str(maria.pk))
+        assert (event.action, event.actor_label) == ("customers.import", "a1_admin")
+        assert event.changes == {"job": job_id, "external_ref": "OLD-1"}
         assert not Entry.objects.filter(account__customer=bakery).exists()
 
 
