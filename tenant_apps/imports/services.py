@@ -288,16 +288,23 @@ def _columns(model: type[Model], names: Iterable[str]) -> list[str]:
 
 
 def _reserve_ids(model: type[Model], count: int) -> list[int]:
-    """``count`` ids from the table's sequence, in one query."""
+    """``count`` ids from the table's sequence (two queries)."""
     if count == 0:
         return []
     table, pk = model._meta.db_table, model._meta.pk.column
     with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, pk])
+        sequence = cursor.fetchone()[0]
+        # The values are almost always one block (then only its bounds travel), else (other
+        # sessions took numbers meanwhile) every value does.
         cursor.execute(
-            "SELECT array_agg(nextval(pg_get_serial_sequence(%s, %s))) FROM generate_series(1, %s)",
-            [table, pk, count],
+            "SELECT min(v), max(v), CASE WHEN max(v) - min(v) + 1 = count(*) THEN NULL "
+            "ELSE array_agg(v) END FROM (SELECT nextval(%s::regclass) AS v "
+            "FROM generate_series(1, %s)) s",
+            [sequence, count],
         )
-        return cursor.fetchone()[0]
+        low, high, values = cursor.fetchone()
+    return list(range(low, high + 1)) if values is None else sorted(values)
 
 
 def _copy(model: type[Model], names: list[str], rows: Iterable[tuple]) -> int:
