@@ -141,9 +141,10 @@ def _public_schema_after_test():
 
 @pytest.fixture(autouse=True)
 def _clear_caches():
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["platform"].clear()
     yield
 
 

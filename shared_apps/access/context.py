@@ -11,6 +11,7 @@ from shared_apps.org.choices import BranchKind
 from shared_apps.org.models import Branch
 from tenants.models import Company, Operator
 
+from . import cache as access_cache
 from . import functions as fn
 from .models import Membership, PartnerApiKey
 
@@ -116,12 +117,19 @@ def _operator_id(operator: Operator | int | None) -> int | None:
     return operator if isinstance(operator, int) else operator.pk
 
 
-def for_user(user, company: Company | None, session) -> AccessContext:
-    """The context of a logged-in user, from its memberships and its position in the session."""
-    if user is None or not user.is_authenticated:
-        return AccessContext(company=company)
+@dataclass(frozen=True)
+class _Facts:
+    """What a user's memberships grant in one company (or none), without the position."""
+
+    operator_functions: dict[int, frozenset[str]]
+    is_member: bool = False
+    company_functions: frozenset[str] = frozenset()
+    branches: dict[int, Branch] = field(default_factory=dict)
+
+
+def _facts(user_id: int, company: Company | None) -> _Facts:
     memberships = list(
-        Membership.objects.filter(user=user, is_active=True, operator__is_active=True)
+        Membership.objects.filter(user_id=user_id, is_active=True, operator__is_active=True)
         .prefetch_related("profiles")
         .only("id", "operator_id", "company_id")
     )
@@ -132,29 +140,61 @@ def for_user(user, company: Company | None, session) -> AccessContext:
             operator_functions[m.operator_id] = operator_functions.get(
                 m.operator_id, frozenset()
             ) | frozenset(codes)
-    ctx = AccessContext(user_id=user.pk, company=company, operator_functions=operator_functions)
     if company is None:
-        return ctx
+        return _Facts(operator_functions=operator_functions)
+    is_member = False
     functions: set[str] = set()
     branches: dict[int, Branch] = {}
     membership = next((m for m in memberships if m.company_id == company.pk), None)
     if membership is not None:
-        ctx.is_member = True
+        is_member = True
         functions |= {
             c for p in membership.profiles.all() if p.company_id == company.pk for c in p.functions
         }
-        branches = {b.pk: b for b in membership.branches.filter(is_active=True)}
-        ctx.branch_ids = frozenset(branches)
+        branches = {
+            b.pk: b for b in membership.branches.filter(is_active=True, company_id=company.pk)
+        }
     central = operator_functions.get(company.operator_id)
     if central is not None:
-        ctx.is_member = True
+        is_member = True
         functions |= {c for c in central if fn.get(c).scope is fn.Scope.READ}
-    ctx.company_functions = frozenset(functions)
+    return _Facts(
+        operator_functions=operator_functions,
+        is_member=is_member,
+        company_functions=frozenset(functions),
+        branches=branches,
+    )
+
+
+def for_user(user, company: Company | None, session) -> AccessContext:
+    """The context of a logged-in user, from its memberships and its position in the session.
+
+    What the memberships grant is cached (shared_apps.access.cache: any change to memberships,
+    profiles, branches, operators or users invalidates every entry at once); the position is
+    read from the session on every request.
+    """
+    if user is None or not user.is_authenticated:
+        return AccessContext(company=company)
+    company_id = company.pk if company is not None else None
+    facts = access_cache.get(user.pk, company_id)
+    if facts is None:
+        generation = access_cache.generation()
+        facts = _facts(user.pk, company)
+        access_cache.put(user.pk, company_id, facts, generation)
+    ctx = AccessContext(
+        user_id=user.pk,
+        company=company,
+        operator_functions=dict(facts.operator_functions),
+        is_member=facts.is_member,
+        company_functions=facts.company_functions,
+        branch_ids=frozenset(facts.branches),
+    )
+    if company is None:
+        return ctx
     branch_id = session.get(SESSION_BRANCH) if session is not None else None
-    if branch_id and session.get(SESSION_COMPANY) == company.pk and branch_id in ctx.branch_ids:
-        # The membership's branches were read above (active ones, of this company only).
-        branch = branches.get(branch_id)
-        ctx.branch = branch if branch is not None and branch.company_id == company.pk else None
+    if branch_id and session.get(SESSION_COMPANY) == company.pk:
+        # Active branches of this company that the membership may use (read above).
+        ctx.branch = facts.branches.get(branch_id)
     return ctx
 
 
