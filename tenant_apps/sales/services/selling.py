@@ -460,20 +460,48 @@ def sale_create(
     )
     if replay is not None:
         return replay
+    return _sell(
+        actor=actor,
+        kind=SaleKind.NEW,
+        action="sales.sell",
+        customer=customer,
+        address=address,
+        plan=plan,
+        items=_sale_items(plan, optional_items),
+        installation_fee=_fee(plan),
+        idempotency_key=idempotency_key,
+        today=today,
+    )
+
+
+def _sell(
+    *,
+    actor: Actor,
+    kind: str,
+    action: str,
+    customer: Customer,
+    address: Address,
+    plan: SalesPlan,
+    items: list[PlanItem],
+    installation_fee: Decimal,
+    idempotency_key: str | None,
+    today: dt.date | None,
+) -> Sale:
+    """Check every condition, then record the sale, its pending subscriptions (promotions
+    copied) and the installation request (the caller's transaction)."""
     customer = _lock_customer(customer)
     today = today or company_today()
     _check_address(customer, address)
-    items = _sale_items(plan, optional_items)
     failures = _failures(customer=customer, address=address, plan=plan, items=items, today=today)
     if failures:
         raise SaleRefused(failures)
     sale = _new_sale(
         actor=actor,
-        kind=SaleKind.NEW,
+        kind=kind,
         customer=customer,
         address=address,
         plan=plan,
-        installation_fee=_fee(plan),
+        installation_fee=installation_fee,
         idempotency_key=idempotency_key,
     )
     subs = _create_subscriptions(sale=sale, items=items)
@@ -485,7 +513,7 @@ def sale_create(
         subscriptions=subs,
         sale=sale,
     )
-    _sale_audit(actor, "sales.sell", sale, subs)
+    _sale_audit(actor, action, sale, subs)
     customer_status_refresh(customer_id=customer.pk)
     return sale
 
@@ -514,34 +542,18 @@ def additional_add(
     )
     if replay is not None:
         return replay
-    customer = _lock_customer(customer)
-    today = today or company_today()
-    _check_address(customer, address)
-    plan = item.plan
-    failures = _failures(customer=customer, address=address, plan=plan, items=[item], today=today)
-    if failures:
-        raise SaleRefused(failures)
-    sale = _new_sale(
+    return _sell(
         actor=actor,
         kind=SaleKind.ADDITIONAL,
+        action="sales.additional_add",
         customer=customer,
         address=address,
-        plan=plan,
+        plan=item.plan,
+        items=[item],
         installation_fee=Decimal("0"),
         idempotency_key=idempotency_key,
+        today=today,
     )
-    subs = _create_subscriptions(sale=sale, items=[item])
-    _request(
-        actor=actor,
-        kind=RequestKind.INSTALLATION,
-        customer_id=customer.pk,
-        address_id=address.pk,
-        subscriptions=subs,
-        sale=sale,
-    )
-    _sale_audit(actor, "sales.additional_add", sale, subs)
-    customer_status_refresh(customer_id=customer.pk)
-    return sale
 
 
 # --- cancelling --------------------------------------------------------------------------------
