@@ -16,7 +16,7 @@ afterwards so that the count of companies stays right.
 Starts from a fresh database (BENCH_DATABASE_URL, default bench_aleator) unless --keep.
 
     .venv/bin/python -m benchmarks.company_creation [--companies 200] [--keep]
-        [--clone project|django-tenants|lean] [--check project|information_schema|pg_class]
+        [--clone project|django-tenants] [--check project|information_schema]
 """
 
 from __future__ import annotations
@@ -172,17 +172,16 @@ def main(argv=None) -> dict:
     parser.add_argument("--keep", action="store_true", help="keep the database and its companies")
     parser.add_argument(
         "--clone",
-        choices=["project", "django-tenants", "lean"],
+        choices=["project", "django-tenants"],
         default="project",
-        help="project: as the project does; django-tenants: its clone_schema (the project "
-        "before ecf81ae); lean: benchmarks/lean_clone.py",
+        help="project: as the project does (tenants.clone); django-tenants: its clone_schema "
+        "(the project before ecf81ae)",
     )
     parser.add_argument(
         "--check",
-        choices=["project", "information_schema", "pg_class"],
+        choices=["project", "information_schema"],
         default="project",
-        help="schemas_up_to_date: as the project does; information_schema: as before ecf81ae; "
-        "pg_class: benchmarks/lean_clone.py",
+        help="schemas_up_to_date: as the project does; information_schema: as before ecf81ae",
     )
     parser.add_argument("--save-as", default="company_creation", help="name of the figures file")
     args = parser.parse_args(argv)
@@ -192,9 +191,9 @@ def main(argv=None) -> dict:
     common.setup_django()
     from django.db import connection
 
-    from . import lean_clone
+    from . import clone_variants
 
-    lean_clone.use(clone=args.clone, check=args.check)
+    clone_variants.use(clone=args.clone, check=args.check)
     print(f"   clone: {args.clone}; up-to-date check: {args.check}")
     phases = instrument()
     records: dict[int, dict] = {}

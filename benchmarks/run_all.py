@@ -95,7 +95,7 @@ def summary() -> None:
             )
         )
     for r in ss.get("rows", []):
-        for kind in ("project", "django-tenants", "lean"):
+        for kind in ("project", "django-tenants"):
             if r.get(f"{kind}_clone_s"):
                 rows.append(
                     (

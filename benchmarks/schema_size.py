@@ -27,7 +27,6 @@ MIGRATIONS = common.ROOT / "benchmarks" / "synthetic" / "migrations"
 OPTIONS = {
     "project": [],
     "django-tenants": ["--clone", "django-tenants", "--check", "information_schema"],
-    "lean": ["--clone", "lean", "--check", "pg_class"],
 }
 
 
@@ -104,8 +103,7 @@ def main(argv=None) -> dict:
     parser.add_argument(
         "--clones",
         default="project,django-tenants",
-        help="project (tenants.clone), django-tenants (the project before ecf81ae), lean "
-        "(benchmarks/lean_clone.py)",
+        help="project (tenants.clone), django-tenants (the project before ecf81ae)",
     )
     args = parser.parse_args(argv)
     sizes = [int(x) for x in args.tables.split(",")]
@@ -136,7 +134,7 @@ def main(argv=None) -> dict:
                 )  # fmt: skip
                 if kind == "project":
                     subprocess.run(
-                        [common.PYTHON, "-m", "benchmarks.lean_clone", "--verify"],
+                        [common.PYTHON, "-m", "benchmarks.clone_variants", "--verify"],
                         cwd=common.ROOT,
                         env=env,
                         check=True,
@@ -165,7 +163,7 @@ def main(argv=None) -> dict:
     print(f"\n== Company creation vs schema size ({args.companies}th company)")
     print(
         f"   {'tables':>7} {'migrations':>11} {'project clone':>14} {'django-tenants':>15} "
-        f"{'lean clone':>11} {'replay':>10} {'replay (manage.py)':>19}"
+        f"{'replay':>10} {'replay (manage.py)':>19}"
     )
 
     def ms(value):
@@ -175,7 +173,6 @@ def main(argv=None) -> dict:
         print(
             f"   {r['tables_per_company_schema']:7d} {r['migrations']:11d} "
             f"{ms(r.get('project_clone_s')):>14} {ms(r.get('django-tenants_clone_s')):>15} "
-            f"{ms(r.get('lean_clone_s')):>11} "
             f"{ms(r['replay_in_process_s']):>10} {ms(r['replay_subprocess_s']):>19}"
         )
     result = {"companies": args.companies, "rows": rows}
