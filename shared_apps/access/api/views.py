@@ -223,6 +223,9 @@ class MembershipListApi(APIView):
 
 
 class MembershipDetailApi(APIView):
+    """Revoke a membership (operator administrators of its operator)."""
+
+    @extend_schema(request=None, responses={204: None})
     def delete(self, request, pk):
         from ..models import Membership
         from ..services import membership_revoke
