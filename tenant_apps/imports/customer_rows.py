@@ -134,7 +134,8 @@ class CustomerIn:
     trade_name: str
     tax_id: str
     customer_type: str
-    phones: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)  # normalized (digits)
+    phones_written: dict[str, str] = field(default_factory=dict)  # digits -> as in the file
     emails: list[str] = field(default_factory=list)
     balance: Decimal | None = None
     balance_due_on: dt.date | None = None
@@ -397,6 +398,7 @@ def validate_file(
             normalized = _digits(phone)
             if normalized not in customer.phones:
                 customer.phones.append(normalized)
+                customer.phones_written[normalized] = phone.strip()[:120]
         if email and email.casefold() not in customer.emails:
             customer.emails.append(email.casefold())
         address = customer.addresses.get(key)

@@ -422,7 +422,8 @@ def _write(
     def contact_rows():
         for ci, c in enumerate(customers):
             for kind, value, primary in _contacts(c):
-                yield (customer_ids[ci], kind, value, value, primary, "")
+                written = c.phones_written.get(value, value) if kind != ContactKind.EMAIL else value
+                yield (customer_ids[ci], kind, written, value, primary, "")
 
     def account_rows():
         for ci in range(len(customers)):

@@ -166,6 +166,12 @@ def test_valid_file_imports_customers_addresses_products_accounts_and_balances(
             ("phone", "5133334444"),
             ("email", "maria@example.com"),
         }
+        # Phones are shown as the old system wrote them, searched by their digits.
+        assert set(Contact.objects.filter(customer=maria).values_list("value", flat=True)) == {
+            "(51) 99876-5432",
+            "(51) 3333-4444",
+            "maria@example.com",
+        }
         assert Account.objects.filter(customer__in=[maria, joao, bakery]).count() == 3
         assert Address.objects.filter(customer=maria).count() == 2
         assert Sale.objects.filter(customer=maria).count() == 2  # one per address + plan
