@@ -128,7 +128,7 @@ CACHES = {
     },
 }
 # What memberships grant, cached per user and company (0: off); any change invalidates it.
-ACCESS_CACHE_SECONDS = env.int("ACCESS_CACHE_SECONDS", default=300)
+ACCESS_CACHE_SECONDS = env.int("ACCESS_CACHE_SECONDS", default=120)
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",

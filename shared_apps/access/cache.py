@@ -11,9 +11,13 @@ whichever schema the connection is in.
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
+
+log = logging.getLogger(__name__)
 
 GENERATION_KEY = "access:generation"
 
@@ -35,20 +39,42 @@ def _key(user_id: int, company_id: int | None, gen: int) -> str:
 
 
 def get(user_id: int, company_id: int | None):
+    """The cached facts, or None (also when Redis cannot be reached: they are recomputed)."""
     if not settings.ACCESS_CACHE_SECONDS:
         return None
-    return _cache().get(_key(user_id, company_id, generation()))
+    try:
+        return _cache().get(_key(user_id, company_id, generation()))
+    except Exception:  # Redis unreachable: serve from the database
+        log.warning("access cache unreachable; reading grants from the database", exc_info=True)
+        return None
 
 
-def put(user_id: int, company_id: int | None, facts, gen: int) -> None:
+def current_generation() -> int | None:
+    """The generation to store under, or None when the cache cannot be reached."""
+    if not settings.ACCESS_CACHE_SECONDS:
+        return None
+    try:
+        return generation()
+    except Exception:
+        return None
+
+
+def put(user_id: int, company_id: int | None, facts, gen: int | None) -> None:
     """Store facts computed under generation ``gen`` (read before computing them: an
     invalidation meanwhile makes the entry unreachable)."""
-    if settings.ACCESS_CACHE_SECONDS:
+    if gen is None or not settings.ACCESS_CACHE_SECONDS:
+        return
+    try:
         _cache().set(_key(user_id, company_id, gen), facts, settings.ACCESS_CACHE_SECONDS)
+    except Exception:
+        log.warning("access cache unreachable; grants not cached", exc_info=True)
 
 
 def invalidate() -> None:
-    """Every cached entry is stale from now on (and again once the transaction commits)."""
+    """Every cached entry is stale from now on (and again once the transaction commits).
+
+    Unlike reading, this does not tolerate an unreachable cache: the change that called it
+    fails (its transaction rolls back) rather than leave entries that still grant access."""
 
     def bump() -> None:
         try:

@@ -178,7 +178,7 @@ def for_user(user, company: Company | None, session) -> AccessContext:
     company_id = company.pk if company is not None else None
     facts = access_cache.get(user.pk, company_id)
     if facts is None:
-        generation = access_cache.generation()
+        generation = access_cache.current_generation()
         facts = _facts(user.pk, company)
         access_cache.put(user.pk, company_id, facts, generation)
     ctx = AccessContext(

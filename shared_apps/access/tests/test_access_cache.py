@@ -22,10 +22,9 @@ def admin(login, world):
 
 def test_a_second_request_reads_the_grants_from_the_cache(admin):
     """The second request runs three statements fewer (memberships, profiles, branches)."""
+    from django.core.cache import caches
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-
-    from django.core.cache import caches
 
     assert admin.get(URL).status_code == 200  # warms the route lookup and the connection
     caches["platform"].clear()
@@ -78,3 +77,28 @@ def test_an_entry_computed_before_an_invalidation_is_never_served():
     access_cache.invalidate()
     access_cache.put(1, 2, "stale", gen)
     assert access_cache.get(1, 2) is None
+
+
+def test_requests_still_work_when_the_cache_cannot_be_reached(admin, monkeypatch):
+    """Grants are then read from the database on every request (a real Redis client pointed
+    at a port where nothing listens)."""
+    from django.core.cache.backends.redis import RedisCache
+
+    unreachable = RedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {}})
+    monkeypatch.setattr(access_cache, "_cache", lambda: unreachable)
+    assert admin.get(URL).status_code == 200
+    assert admin.get(URL).status_code == 200
+
+
+def test_a_revocation_fails_whole_when_the_cache_cannot_be_told(world, monkeypatch):
+    """Were the revocation saved without moving the generation, cached entries would go on
+    granting access: the change is refused instead and nothing is written."""
+    from django.core.cache.backends.redis import RedisCache
+
+    membership = Membership.objects.get(user=world.users["a1_admin"], company=world.a1)
+    unreachable = RedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {}})
+    monkeypatch.setattr(access_cache, "_cache", lambda: unreachable)
+    with pytest.raises(Exception, match="(?i)connect"):
+        membership_revoke(actor=ACTOR, membership=membership)
+    membership.refresh_from_db()
+    assert membership.is_active
