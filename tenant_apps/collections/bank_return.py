@@ -149,7 +149,7 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _BR_DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
 
 
-class _Bad(Exception):
+class BadValue(Exception):
     def __init__(self, code: str, message: str):
         super().__init__(message)
         self.code = code
@@ -157,7 +157,7 @@ class _Bad(Exception):
 
 
 def parse_amount(value: str, *, places: int = 2) -> Decimal:
-    """``99.90`` or ``1.234,56`` as a Decimal; raises ``_Bad`` otherwise."""
+    """``99.90`` or ``1.234,56`` as a Decimal; raises ``BadValue`` otherwise."""
     value = value.strip()
     if "," in value:
         match = _COMMA_AMOUNT.match(value)
@@ -166,12 +166,12 @@ def parse_amount(value: str, *, places: int = 2) -> Decimal:
         match = _DOT_AMOUNT.match(value)
         whole, decimals = (match.group(1), match.group(2)) if match else ("", "")
     if not match:
-        raise _Bad(
+        raise BadValue(
             "amount",
             _("Not an amount: “%(value)s” (write 99.90 or 1.234,56).") % {"value": value},
         )
     if decimals and len(decimals) > places:
-        raise _Bad(
+        raise BadValue(
             "amount",
             _("“%(value)s” has more than %(places)s decimals.")
             % {"value": value, "places": places},
@@ -180,14 +180,14 @@ def parse_amount(value: str, *, places: int = 2) -> Decimal:
 
 
 def parse_date(value: str) -> date:
-    """``YYYY-MM-DD`` or ``DD/MM/YYYY``; raises ``_Bad`` otherwise."""
+    """``YYYY-MM-DD`` or ``DD/MM/YYYY``; raises ``BadValue`` otherwise."""
     value = value.strip()
     if match := _ISO_DATE.match(value):
         y, m, d = match.groups()
     elif match := _BR_DATE.match(value):
         d, m, y = match.groups()
     else:
-        raise _Bad(
+        raise BadValue(
             "date",
             _("Not a date: “%(value)s” (write YYYY-MM-DD or DD/MM/YYYY).") % {"value": value},
         )
@@ -198,7 +198,7 @@ def _make_date(value: str, y: int, m: int, d: int) -> date:
     try:
         return date(y, m, d)
     except ValueError:
-        raise _Bad(
+        raise BadValue(
             "date", _("“%(value)s” is not a day of the calendar.") % {"value": value}
         ) from None
 
@@ -283,7 +283,7 @@ def parse_csv(text: str, *, places: int = 2) -> ParsedReturn:
         else:
             try:
                 paid_on = parse_date(cell("paid_on"))
-            except _Bad as bad:
+            except BadValue as bad:
                 line_errors.append(LineError(n, "paid_on", bad.code, bad.message))
         if line_errors:
             errors.extend(line_errors)
@@ -310,7 +310,7 @@ def _csv_value(n, name, value, errors, places, positive):
         return ZERO if not positive else None
     try:
         amount = parse_amount(value, places=places)
-    except _Bad as bad:
+    except BadValue as bad:
         errors.append(LineError(n, name, bad.code, bad.message))
         return None
     if positive and amount <= 0:
@@ -350,7 +350,7 @@ def _col(line: str, start: int, end: int) -> str:
 def _cnab_amount(line: str, start: int, end: int, places: int) -> Decimal:
     raw = _col(line, start, end)
     if not raw.isdigit():
-        raise _Bad(
+        raise BadValue(
             "amount",
             _("Columns %(start)s-%(end)s must be digits (an amount with 2 implied decimals).")
             % {"start": start, "end": end},
@@ -363,7 +363,7 @@ def _cnab_date(line: str, start: int, end: int, *, optional: bool = False) -> da
     if optional and raw.strip("0 ") == "":
         return None
     if not raw.isdigit():
-        raise _Bad(
+        raise BadValue(
             "date",
             _("Columns %(start)s-%(end)s must be a date DDMMAAAA.") % {"start": start, "end": end},
         )
@@ -559,7 +559,7 @@ def _cnab_pair(t, u, bank, places, records, errors, ignored) -> None:
     ):
         try:
             values[name] = parse_one()
-        except _Bad as bad:
+        except BadValue as bad:
             found.append(LineError(n, name, bad.code, bad.message))
     if "amount_paid" in values and values["amount_paid"] <= 0:
         found.append(

@@ -40,7 +40,7 @@ def test_amount_formats(text, amount):
 )
 def test_bad_amounts(text):
     """Anything else (three decimals, mixed separators, signs, letters) is refused."""
-    with pytest.raises(br._Bad):
+    with pytest.raises(br.BadValue):
         br.parse_amount(text)
 
 
@@ -60,7 +60,7 @@ def test_date_formats(text, day):
 @pytest.mark.parametrize("text", ["2026-02-30", "31/04/2026", "2026/06/05", "5/6/2026", "x"])
 def test_bad_dates(text):
     """A date in another format or not on the calendar is refused."""
-    with pytest.raises(br._Bad):
+    with pytest.raises(br.BadValue):
         br.parse_date(text)
 
 
@@ -178,7 +178,7 @@ def seg_t(seq, movement, nosso, seu, fee_cents, segment="T"):
 
 def seg_u(seq, movement, paid_cents, paid_on="05062026", credited="06062026", paid=None):
     return cnab({1: BANK, 4: "0001", 8: "3", 9: n(seq, 5), 14: "U", 16: movement,
-                 18: n(0, 15), 78: paid or n(paid_cents, 15), 93: n(paid_cents, 15),
+                 18: n(0, 15), 78: paid or n(paid_cents, 15), 93: n(max(paid_cents - 150, 0), 15),
                  138: paid_on, 146: credited})  # fmt: skip
 
 
