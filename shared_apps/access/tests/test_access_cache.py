@@ -98,7 +98,7 @@ def test_a_revocation_fails_whole_when_the_cache_cannot_be_told(world, monkeypat
     membership = Membership.objects.get(user=world.users["a1_admin"], company=world.a1)
     unreachable = RedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {}})
     monkeypatch.setattr(access_cache, "_cache", lambda: unreachable)
-    with pytest.raises(Exception, match="(?i)connect"):
+    with pytest.raises(Exception, match=r"(?i)connect"):
         membership_revoke(actor=ACTOR, membership=membership)
     membership.refresh_from_db()
     assert membership.is_active
