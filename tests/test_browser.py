@@ -221,3 +221,152 @@ def test_live_event_reaches_an_open_page(browser, server, daphne, world):
     assert "a1_admin" in watcher.inner_text("[data-testid=live-events]")
     context.close()
     other.close()
+
+
+# --- Selling on a phone ----------------------------------------------------------------------
+
+SELLER = "nav_vendedor"
+
+
+def _selling_world(password: str) -> None:
+    """An operator of its own (nothing of the shared world changes): a company with a
+    customer-service branch, a seller, a fibre product, a zone that covers it and a plan.
+    Committed and idempotent (the test database is reused between runs)."""
+    from decimal import Decimal
+
+    from shared_apps.access.models import AccessProfile, Membership
+    from shared_apps.access.services import membership_grant, user_create
+    from shared_apps.accounts.models import User
+    from shared_apps.audit.actor import Actor
+    from shared_apps.org.models import Branch
+    from tenant_apps.catalog.models import Product
+    from tenant_apps.catalog.services import product_create
+    from tenant_apps.locations.services import city_create, zone_create
+    from tenant_apps.sales.services.plans import plan_create, plan_item_add
+    from tenants import services
+    from tenants.models import Company, Operator
+    from tenants.schemas import company_context
+
+    actor = Actor.system("browser tests")
+    operator = Operator.objects.filter(slug="op-nav").first()
+    if operator is None:
+        operator, _company = services.operator_create(
+            actor=actor,
+            name="Operadora Navegador",
+            slug="op-nav",
+            first_company=services.CompanyInput(name="Navegador TV", slug="nav-tv"),
+        )
+    company = Company.objects.get(slug="nav-tv")
+    if company.status != "ready":
+        services.company_provision(company_id=company.pk)
+        company.refresh_from_db()
+    branch = Branch.objects.filter(company=company, code="NAV-AT").first() or (
+        services.branch_create(
+            actor=actor, company=company, code="NAV-AT", name="Atendimento Navegador",
+            kind="service",
+        )
+    )  # fmt: skip
+    user = User.objects.filter(username=SELLER).first() or user_create(
+        actor=actor, username=SELLER, password=password
+    )
+    if not Membership.objects.filter(user=user, company=company, is_active=True).exists():
+        membership_grant(
+            actor=actor,
+            user=user,
+            operator=operator,
+            company=company,
+            profiles=AccessProfile.objects.filter(company=company, name="Vendedor"),
+            branches=[branch],
+        )
+    with company_context(company):
+        if Product.objects.filter(code="NAV-FIBRA").exists():
+            return
+        city = city_create(actor=actor, data={"name": "Porto Alegre", "state": "RS"})
+        zone_create(actor=actor, data={"city": city, "name": "Centro", "technologies": ["ftth"]})
+        product = product_create(
+            actor=actor,
+            data={
+                "code": "NAV-FIBRA",
+                "name": "Fibra 500 Mega",
+                "system": "internet",
+                "role": "main",
+                "technology": "ftth",
+                "monthly_price": Decimal("109.90"),
+                "daily_cost": Decimal("3.6600"),
+                "provisioning": {
+                    "speed_profile": "FTTH-500",
+                    "download_kbps": 500000,
+                    "upload_kbps": 250000,
+                },
+            },
+        )
+        plan = plan_create(
+            actor=actor,
+            data={
+                "code": "NAV-500",
+                "name": "Fibra 500 Residencial",
+                "kind": "postpaid",
+                "valid_from": __import__("datetime").date(2024, 1, 1),
+                "customer_types": [],
+                "cities": [],
+                "zones": [],
+                "installation_fee": Decimal("0"),
+                "free_installation": True,
+                "is_active": True,
+            },
+        )
+        plan_item_add(actor=actor, plan=plan, product=product)
+
+
+def _new_customer(name: str) -> None:
+    """A customer with an address in the covered zone (a new one each run)."""
+    import random
+
+    from shared_apps.audit.actor import Actor
+    from tenant_apps.customers.services import customer_create
+    from tenant_apps.locations.models import Zone
+    from tenants.models import Company
+    from tenants.schemas import company_context
+
+    digits = [random.randint(0, 9) for _ in range(9)]
+    for start in (10, 11):
+        total = sum(d * w for d, w in zip(digits, range(start, 1, -1), strict=False))
+        digits.append(0 if (total * 10) % 11 == 10 else (total * 10) % 11)
+    with company_context(Company.objects.get(slug="nav-tv")):
+        customer_create(
+            actor=Actor.system("browser tests"),
+            kind="person",
+            name=name,
+            tax_id="".join(map(str, digits)),
+            customer_type="residential",
+            address={"zone": Zone.objects.get(name="Centro"), "street": "Rua da Praia",
+                     "number": "100"},
+        )  # fmt: skip
+
+
+def test_find_a_customer_and_sell_on_a_phone(phone, server, world):
+    """A seller positioned at once finds the customer with the live search, opens the 360
+    page, sells the plan after the condition check and lands on the contract."""
+    import uuid
+
+    name = f"Cliente Navegador {uuid.uuid4().hex[:6]}"
+    _in_thread(lambda: _selling_world(world.password))
+    _in_thread(lambda: _new_customer(name))
+    _login(phone, server, SELLER, world.password)  # one branch: positioned at once
+    phone.wait_for_url(f"{server}/c/nav-tv/")
+    phone.goto(f"{server}/c/nav-tv/customers/")
+    phone.fill("[data-testid=customer-search]", name.split()[-1])  # live search (htmx)
+    result = phone.locator("#customer-results a", has_text=name)
+    result.first.wait_for(timeout=10000)
+    result.first.click()
+    phone.wait_for_selector("h1")
+    assert name in phone.inner_text("h1")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.click("a[href*='/sales/new/']")
+    phone.select_option("select[name=plan]", label="Fibra 500 Residencial")
+    phone.click("[data-testid=check]")
+    phone.wait_for_selector("[data-testid=check-ok]")
+    phone.click("[data-testid=confirm]")
+    phone.wait_for_url(f"{server}/c/nav-tv/sales/*/")
+    text = phone.inner_text("main")
+    assert "CT-" in text and "Fibra 500 Mega" in text
