@@ -845,8 +845,8 @@ def _group(actor: Actor, region: str, zones: dict, plans: dict, made: list[str])
     flat; three flats bought it, one is already active."""
     from tenant_apps.customers.models import Customer, Group
     from tenant_apps.customers.services import address_add, customer_create, group_create
+    from tenant_apps.parameters.selectors import company_today
     from tenant_apps.sales.models import GroupPlan, PlanItem, Subscription
-    from tenant_apps.sales.selectors import company_today
     from tenant_apps.sales.services.plans import group_plan_create
     from tenant_apps.sales.services.selling import sale_create, subscription_activate
 

@@ -8,3 +8,16 @@ def add_form_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def form_saved(form, save) -> bool:
+    """Validate ``form`` and pass its cleaned data to ``save`` (a call into a service). A
+    service's ValidationError lands on the form, field by field. True when it saved."""
+    if not form.is_valid():
+        return False
+    try:
+        save(form.cleaned_data)
+    except ValidationError as exc:
+        add_form_errors(form, exc)
+        return False
+    return True

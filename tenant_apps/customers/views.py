@@ -8,15 +8,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
 from shared_apps.access.mixins import FunctionRequiredMixin
 from shared_apps.audit.actor import Actor
-from shared_apps.web.utils import add_form_errors
-from tenant_apps.parameters.selectors import company_parameters
+from shared_apps.web.utils import add_form_errors, form_saved
+from tenant_apps.parameters.selectors import company_parameters, company_today
 
 from .forms import (
     AddressEditForm,
@@ -124,18 +123,13 @@ class CustomerDetailView(FunctionRequiredMixin, View):
     function = "customers.view"
 
     def get(self, request, pk, record_form=None, status=200):
-        data = customer_overview(pk, today=timezone.localdate())
+        data = customer_overview(pk, today=company_today())
         if data is None:
             raise Http404
         _parse_times(data["contact_records"])
         _parse_times(data["history"])
         _parse_times(data["open_requests"], "created_at")
-        sell_url = None
-        if request.access.can("sales.sell"):
-            try:
-                sell_url = reverse("sale-new")
-            except NoReverseMatch:
-                sell_url = None
+        sell_url = reverse("sale-new") if request.access.can("sales.sell") else None
         context = {
             "c": data,
             "tax_id_label": tax_id_label(data["tax_id_country"], data["kind"]),
@@ -158,16 +152,12 @@ class CustomerEditView(FunctionRequiredMixin, View):
     def post(self, request, pk):
         customer = get_object_or_404(Customer, pk=pk)
         form = CustomerForm(request.POST, instance=customer, country=customer.tax_id_country)
-        if form.is_valid():
-            try:
-                customer_update(
-                    actor=Actor.from_request(request), customer=customer, data=form.cleaned_data
-                )
-            except ValidationError as exc:
-                add_form_errors(form, exc)
-            else:
-                messages.success(request, _("Customer saved."))
-                return redirect("customer-detail", customer.pk)
+        actor = Actor.from_request(request)
+        if form_saved(
+            form, lambda data: customer_update(actor=actor, customer=customer, data=data)
+        ):
+            messages.success(request, _("Customer saved."))
+            return redirect("customer-detail", customer.pk)
         return render(
             request, "customers/form.html", {"form": form, "customer": customer}, status=400
         )
@@ -185,16 +175,10 @@ class AddressCreateView(FunctionRequiredMixin, View):
     def post(self, request, pk):
         customer = get_object_or_404(Customer, pk=pk)
         form = AddressForm(request.POST)
-        if form.is_valid():
-            try:
-                address_add(
-                    actor=Actor.from_request(request), customer=customer, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                add_form_errors(form, exc)
-            else:
-                messages.success(request, _("Address added."))
-                return redirect("customer-detail", customer.pk)
+        actor = Actor.from_request(request)
+        if form_saved(form, lambda data: address_add(actor=actor, customer=customer, **data)):
+            messages.success(request, _("Address added."))
+            return redirect("customer-detail", customer.pk)
         return render(
             request,
             "customers/address_form.html",
@@ -217,16 +201,10 @@ class AddressEditView(FunctionRequiredMixin, View):
     def post(self, request, pk, address_id):
         address = get_object_or_404(Address, pk=address_id, customer_id=pk)
         form = AddressEditForm(request.POST, instance=address)
-        if form.is_valid():
-            try:
-                address_update(
-                    actor=Actor.from_request(request), address=address, data=form.cleaned_data
-                )
-            except ValidationError as exc:
-                add_form_errors(form, exc)
-            else:
-                messages.success(request, _("Address saved."))
-                return redirect("customer-detail", pk)
+        actor = Actor.from_request(request)
+        if form_saved(form, lambda data: address_update(actor=actor, address=address, data=data)):
+            messages.success(request, _("Address saved."))
+            return redirect("customer-detail", pk)
         return render(
             request,
             "customers/address_form.html",
@@ -247,16 +225,10 @@ class ContactCreateView(FunctionRequiredMixin, View):
     def post(self, request, pk):
         customer = get_object_or_404(Customer, pk=pk)
         form = ContactForm(request.POST)
-        if form.is_valid():
-            try:
-                contact_add(
-                    actor=Actor.from_request(request), customer=customer, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                add_form_errors(form, exc)
-            else:
-                messages.success(request, _("Contact added."))
-                return redirect("customer-detail", customer.pk)
+        actor = Actor.from_request(request)
+        if form_saved(form, lambda data: contact_add(actor=actor, customer=customer, **data)):
+            messages.success(request, _("Contact added."))
+            return redirect("customer-detail", customer.pk)
         return render(
             request,
             "customers/contact_form.html",
@@ -285,16 +257,12 @@ class ContactRecordCreateView(FunctionRequiredMixin, View):
     def post(self, request, pk):
         customer = get_object_or_404(Customer, pk=pk)
         form = ContactRecordForm(request.POST)
-        if form.is_valid():
-            try:
-                contact_record_create(
-                    actor=Actor.from_request(request), customer=customer, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                add_form_errors(form, exc)
-            else:
-                messages.success(request, _("Contact recorded."))
-                return redirect("customer-detail", pk)
+        actor = Actor.from_request(request)
+        if form_saved(
+            form, lambda data: contact_record_create(actor=actor, customer=customer, **data)
+        ):
+            messages.success(request, _("Contact recorded."))
+            return redirect("customer-detail", pk)
         return CustomerDetailView().get(request, pk, record_form=form, status=400)
 
 

@@ -1,13 +1,13 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 
 from shared_apps.access.mixins import FunctionRequiredMixin
 from shared_apps.audit.actor import Actor
-from shared_apps.web.utils import add_form_errors
+from shared_apps.web.utils import form_saved
 from tenant_apps.catalog.choices import Technology
 
 from .forms import CityForm, ZoneForm
@@ -47,45 +47,44 @@ class LocationsView(FunctionRequiredMixin, View):
         return _locations_page(request)
 
 
-class _SaveMixin:
-    def _save(self, request, form, save):
-        if form.is_valid():
-            try:
-                save(actor=Actor.from_request(request), data=form.cleaned_data)
-            except ValidationError as exc:
-                add_form_errors(form, exc)
-            else:
-                return True
-        return False
-
-
-class CityCreateView(FunctionRequiredMixin, _SaveMixin, View):
+class CityCreateView(FunctionRequiredMixin, View):
     function = "catalog.manage"
 
     def post(self, request):
         form = CityForm(request.POST, prefix="city")
-        if self._save(request, form, city_create):
+        if form_saved(form, lambda data: city_create(actor=Actor.from_request(request), data=data)):
             messages.success(request, _("City saved."))
             return redirect("locations")
         return _locations_page(request, city_form=form, status=400)
 
 
-class ZoneCreateView(FunctionRequiredMixin, _SaveMixin, View):
+class ZoneCreateView(FunctionRequiredMixin, View):
     function = "catalog.manage"
 
     def post(self, request):
         form = ZoneForm(request.POST, prefix="zone")
-        if self._save(request, form, zone_create):
+        if form_saved(form, lambda data: zone_create(actor=Actor.from_request(request), data=data)):
             messages.success(request, _("Zone saved."))
             return redirect("locations")
         return _locations_page(request, zone_form=form, status=400)
 
 
-class CityEditView(FunctionRequiredMixin, _SaveMixin, View):
+class _EditView(FunctionRequiredMixin, View):
+    """Edit one city or zone: ``get_row`` finds it, ``update`` is its service."""
+
     function = "catalog.manage"
+    kind = ""
+    form_class = None
+    saved = ""
+
+    def get_row(self, pk):
+        raise NotImplementedError
+
+    def update(self, *, actor, row, data):
+        raise NotImplementedError
 
     def _row(self, pk):
-        row = city_get(pk=pk)
+        row = self.get_row(pk)
         if row is None:
             raise Http404
         return row
@@ -94,58 +93,45 @@ class CityEditView(FunctionRequiredMixin, _SaveMixin, View):
         return render(
             request,
             "locations/edit_form.html",
-            {"title": str(row), "form": form, "kind": "city"},
+            {"title": str(row), "form": form, "kind": self.kind},
             status=status,
         )
 
     def get(self, request, pk):
         row = self._row(pk)
-        return self._render(request, row, CityForm(instance=row))
+        return self._render(request, row, self.form_class(instance=row))
 
     def post(self, request, pk):
         row = self._row(pk)
-        form = CityForm(request.POST, instance=city_get(pk=row.pk))
-
-        def save(*, actor, data):
-            return city_update(actor=actor, city=row, data=data)
-
-        if self._save(request, form, save):
-            messages.success(request, _("City saved."))
+        form = self.form_class(request.POST, instance=self.get_row(row.pk))
+        actor = Actor.from_request(request)
+        if form_saved(form, lambda data: self.update(actor=actor, row=row, data=data)):
+            messages.success(request, self.saved)
             return redirect("locations")
         return self._render(request, row, form, status=400)
 
 
-class ZoneEditView(FunctionRequiredMixin, _SaveMixin, View):
+class CityEditView(_EditView):
+    kind = "city"
+    form_class = CityForm
+    saved = _lazy("City saved.")
+
+    def get_row(self, pk):
+        return city_get(pk=pk)
+
+    def update(self, *, actor, row, data):
+        return city_update(actor=actor, city=row, data=data)
+
+
+class ZoneEditView(_EditView):
     """Rename a zone or tick the technologies it covers."""
 
-    function = "catalog.manage"
+    kind = "zone"
+    form_class = ZoneForm
+    saved = _lazy("Zone saved.")
 
-    def _row(self, pk):
-        row = zone_get(pk=pk)
-        if row is None:
-            raise Http404
-        return row
+    def get_row(self, pk):
+        return zone_get(pk=pk)
 
-    def _render(self, request, row, form, status=200):
-        return render(
-            request,
-            "locations/edit_form.html",
-            {"title": str(row), "form": form, "kind": "zone"},
-            status=status,
-        )
-
-    def get(self, request, pk):
-        row = self._row(pk)
-        return self._render(request, row, ZoneForm(instance=row))
-
-    def post(self, request, pk):
-        row = self._row(pk)
-        form = ZoneForm(request.POST, instance=zone_get(pk=row.pk))
-
-        def save(*, actor, data):
-            return zone_update(actor=actor, zone=row, data=data)
-
-        if self._save(request, form, save):
-            messages.success(request, _("Zone saved."))
-            return redirect("locations")
-        return self._render(request, row, form, status=400)
+    def update(self, *, actor, row, data):
+        return zone_update(actor=actor, zone=row, data=data)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
+from django.utils import timezone
 
 from .choices import CURRENCY_DECIMALS
 from .models import CompanyParameters, DocumentSeries
@@ -42,6 +45,12 @@ def company_parameters() -> Parameters:
         grace_days=row.grace_days,
         prepaid_min_recharge=row.prepaid_min_recharge,
     )
+
+
+def company_today() -> dt.date:
+    """Today in the company's time zone: the date sale conditions, debt ages and promotion
+    windows are counted on."""
+    return timezone.now().astimezone(zoneinfo.ZoneInfo(company_parameters().time_zone)).date()
 
 
 def document_series_list():

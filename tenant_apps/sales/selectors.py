@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
-
-from tenant_apps.parameters.selectors import company_parameters
 
 from .choices import SubscriptionStatus
 from .models import (
@@ -21,12 +17,6 @@ from .models import (
 )
 
 ALIVE = (SubscriptionStatus.PENDING, SubscriptionStatus.ACTIVE, SubscriptionStatus.SUSPENDED)
-
-
-def company_today() -> dt.date:
-    """Today in the company's time zone (the date every sale condition is checked on)."""
-    tz = zoneinfo.ZoneInfo(company_parameters().time_zone)
-    return timezone.now().astimezone(tz).date()
 
 
 def plans_sellable(*, today: dt.date) -> QuerySet[SalesPlan]:

@@ -20,6 +20,7 @@ from shared_apps.access.mixins import FunctionRequiredMixin
 from shared_apps.audit.actor import Actor
 from shared_apps.web.utils import add_form_errors
 from tenant_apps.customers.models import Address, Customer
+from tenant_apps.parameters.selectors import company_today
 
 from .choices import SubscriptionStatus
 from .forms import (
@@ -35,7 +36,6 @@ from .forms import (
 from .models import Subscription
 from .selectors import (
     ALIVE,
-    company_today,
     sale_detail_queryset,
     sale_list,
     service_request_list,

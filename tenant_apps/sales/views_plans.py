@@ -4,12 +4,9 @@ needs ``catalog.manage`` (and a branch position to save)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -17,6 +14,7 @@ from shared_apps.access.mixins import FunctionRequiredMixin
 from shared_apps.audit.actor import Actor
 from shared_apps.web.utils import add_form_errors
 from tenant_apps.customers.choices import CustomerType
+from tenant_apps.parameters.selectors import company_today
 
 from .choices import PlanKind
 from .forms_plans import (
@@ -49,10 +47,6 @@ READ = "customers.view"
 WRITE = "catalog.manage"
 
 
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
 class PlanListView(FunctionRequiredMixin, View):
     """Every plan, with whether it can be sold today; filters by kind and active flag."""
 
@@ -63,7 +57,7 @@ class PlanListView(FunctionRequiredMixin, View):
         if kind not in PlanKind.values:
             kind = None
         active = {"1": True, "0": False}.get(request.GET.get("active", ""))
-        today = _today()
+        today = company_today()
         plans = plan_list(kind=kind, active=active)
         sellable = set(
             plan_list(active=True, valid_on=today)
@@ -104,7 +98,7 @@ def render_detail(request, pk: int, *, status: int = 200, **bound_forms):
     context = {
         "plan": plan,
         "sellable_today": plan.is_active
-        and SalesPlan.objects.filter(valid_on_q(_today()), pk=plan.pk).exists(),
+        and SalesPlan.objects.filter(valid_on_q(company_today()), pk=plan.pk).exists(),
         "can_manage": can_manage,
         "min_recharge": plan_min_recharge(plan=plan),
         "customer_type_labels": [labels.get(t, t) for t in plan.customer_types],
@@ -154,7 +148,7 @@ class PlanFormView(FunctionRequiredMixin, View):
 
     def get(self, request, pk=None):
         plan = get_object_or_404(SalesPlan, pk=pk) if pk else None
-        initial = {} if plan else {"valid_from": _today()}
+        initial = {} if plan else {"valid_from": company_today()}
         return self._render(request, PlanForm(instance=plan, initial=initial), plan)
 
     def post(self, request, pk=None):

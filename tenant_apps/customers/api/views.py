@@ -1,5 +1,4 @@
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
@@ -7,6 +6,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from shared_apps.audit.actor import Actor
+from tenant_apps.parameters.selectors import company_today
 
 from ..models import Address, Contact, ContactRecord, Customer, Group
 from ..selectors import (
@@ -109,7 +109,7 @@ class CustomerOverviewApi(GenericAPIView):
 
     @extend_schema(responses=OverviewOutput)
     def get(self, request, pk):
-        data = customer_overview(pk, today=timezone.localdate())
+        data = customer_overview(pk, today=company_today())
         if data is None:
             raise NotFound()
         # The selector builds the documented shape itself (OverviewOutput): no second walk.

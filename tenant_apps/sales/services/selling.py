@@ -43,7 +43,7 @@ from tenant_apps.customers.choices import CustomerType
 from tenant_apps.customers.models import Address, Customer
 from tenant_apps.customers.services import customer_status_refresh
 from tenant_apps.ledger.selectors import customer_debt
-from tenant_apps.parameters.selectors import company_parameters
+from tenant_apps.parameters.selectors import company_parameters, company_today
 from tenant_apps.parameters.services import series_take
 
 from ..choices import (
@@ -73,7 +73,6 @@ from ..models import (
     Subscription,
     SubscriptionPromotion,
 )
-from ..selectors import company_today
 
 PENDING = SubscriptionStatus.PENDING
 ACTIVE = SubscriptionStatus.ACTIVE

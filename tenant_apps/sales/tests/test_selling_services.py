@@ -30,10 +30,10 @@ from tenant_apps.ledger.choices import EntryKind
 from tenant_apps.ledger.models import Account
 from tenant_apps.ledger.services import entry_post
 from tenant_apps.parameters.models import DocumentSeries
+from tenant_apps.parameters.selectors import company_today
 from tenant_apps.sales import conditions as c
 from tenant_apps.sales.choices import PlanKind, RequestKind, RequestStatus, SaleKind
 from tenant_apps.sales.models import Sale, ServiceRequest, Subscription
-from tenant_apps.sales.selectors import company_today
 from tenant_apps.sales.services.selling import (
     SaleRefused,
     additional_add,

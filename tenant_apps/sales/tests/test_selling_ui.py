@@ -9,8 +9,8 @@ import pytest
 
 from shared_apps.audit.actor import Actor
 from tenant_apps.factories import PlanItemFactory, SalesPlanFactory
+from tenant_apps.parameters.selectors import company_today
 from tenant_apps.sales.models import Sale, ServiceRequest, Subscription
-from tenant_apps.sales.selectors import company_today
 from tenant_apps.sales.services.selling import sale_create, subscription_activate
 from tenants.schemas import company_context
 
