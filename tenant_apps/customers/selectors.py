@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import F, OrderBy, Q, QuerySet
-from django.utils import timezone
 
 from shared_apps.audit.models import AuditEvent
 
@@ -381,13 +380,21 @@ def _labels(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def customer_overview(customer_id: int, *, today: date) -> dict[str, Any] | None:
+def customer_overview(
+    customer_id: int, *, today: date | None = None, time_zone: str | None = None
+) -> dict[str, Any] | None:
     """The customer 360: the customer with its status, contacts, addresses each with its
     subscriptions and their promotions, the balance and the debt, open service requests, the
-    most recent contact records and its history. One statement; None when not found."""
+    most recent contact records and its history. One statement (plus the company's parameters
+    when ``time_zone`` is not given); None when not found. Dates are the company's: an entry
+    without a due date is due the local day it was posted, the debt's age counts to ``today``
+    (default: the company's today)."""
     from tenant_apps.ledger.selectors import debt_from_facts
+    from tenant_apps.parameters.selectors import company_parameters, company_today
 
-    params = [timezone.get_current_timezone_name(), Customer._meta.label_lower, customer_id]
+    time_zone = time_zone or company_parameters().time_zone
+    today = today or company_today(time_zone)
+    params = [time_zone, Customer._meta.label_lower, customer_id]
     with connection.cursor() as cursor:
         cursor.execute(_overview_sql(), params)
         row = cursor.fetchone()

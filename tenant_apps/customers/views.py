@@ -15,7 +15,7 @@ from django.views import View
 from shared_apps.access.mixins import FunctionRequiredMixin
 from shared_apps.audit.actor import Actor
 from shared_apps.web.utils import add_form_errors, form_saved
-from tenant_apps.parameters.selectors import company_parameters, company_today
+from tenant_apps.parameters.selectors import company_parameters
 
 from .forms import (
     AddressEditForm,
@@ -123,7 +123,7 @@ class CustomerDetailView(FunctionRequiredMixin, View):
     function = "customers.view"
 
     def get(self, request, pk, record_form=None, status=200):
-        data = customer_overview(pk, today=company_today())
+        data = customer_overview(pk)
         if data is None:
             raise Http404
         _parse_times(data["contact_records"])

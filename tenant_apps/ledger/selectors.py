@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from datetime import date
 from decimal import Decimal
 
@@ -20,10 +21,15 @@ def account_balance(account: Account | int) -> Decimal:
     )["total"]
 
 
-def customer_debt(customer_id: int, *, today: date) -> Debt:
+def customer_debt(customer_id: int, *, today: date, time_zone: str | None = None) -> Debt:
+    """The customer's debt on ``today``; an entry without a due date is due the day it was
+    posted, in the company's time zone."""
+    from tenant_apps.parameters.selectors import company_parameters
+
+    zone = zoneinfo.ZoneInfo(time_zone or company_parameters().time_zone)
     rows = (
         Entry.objects.filter(account__customer_id=customer_id)
-        .annotate(posted_on=TruncDate("posted_at"))
+        .annotate(posted_on=TruncDate("posted_at", tzinfo=zone))
         .values_list("amount", "due_on", "posted_on")
     )
     return debt_of((EntryFact(a, due or posted) for a, due, posted in rows), today=today)

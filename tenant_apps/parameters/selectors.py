@@ -47,10 +47,11 @@ def company_parameters() -> Parameters:
     )
 
 
-def company_today() -> dt.date:
-    """Today in the company's time zone: the date sale conditions, debt ages and promotion
-    windows are counted on."""
-    return timezone.now().astimezone(zoneinfo.ZoneInfo(company_parameters().time_zone)).date()
+def company_today(time_zone: str | None = None) -> dt.date:
+    """Today in the company's time zone (``time_zone`` when the caller has it already): the
+    date sale conditions, debt ages and promotion windows are counted on."""
+    zone = zoneinfo.ZoneInfo(time_zone or company_parameters().time_zone)
+    return timezone.now().astimezone(zone).date()
 
 
 def document_series_list():

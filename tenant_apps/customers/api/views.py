@@ -6,7 +6,6 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from shared_apps.audit.actor import Actor
-from tenant_apps.parameters.selectors import company_today
 
 from ..models import Address, Contact, ContactRecord, Customer, Group
 from ..selectors import (
@@ -109,7 +108,7 @@ class CustomerOverviewApi(GenericAPIView):
 
     @extend_schema(responses=OverviewOutput)
     def get(self, request, pk):
-        data = customer_overview(pk, today=company_today())
+        data = customer_overview(pk)
         if data is None:
             raise NotFound()
         # The selector builds the documented shape itself (OverviewOutput): no second walk.
