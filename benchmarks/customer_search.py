@@ -245,7 +245,7 @@ def generate_dataset(n: int, *, say=print) -> dict[str, float]:
     from django.db import connection
     from django.utils import timezone
 
-    from tenant_apps.customers.normalize import fold, search_text
+    from tenant_apps.customers.normalize import address_line, fold, search_text
     from tenant_apps.customers.status import derive_status
     from tenant_apps.locations.models import Zone
     from tenant_apps.parameters.services import series_take
@@ -302,7 +302,8 @@ def generate_dataset(n: int, *, say=print) -> dict[str, float]:
             ordered = [normalized[0], *sorted(normalized[1:])] if normalized else []
             complement = f"ap {rnd.randrange(101, 1500)}" if rnd.random() < 0.3 else ""
             postal = f"{rnd.randrange(10000, 99999)}-{rnd.randrange(0, 999):03d}"
-            line = " ".join(p for p in (street, number, complement, postal, zone.name, city) if p)
+            line = address_line(street=street, number=number, complement=complement,
+                                postal_code=postal, zone=zone.name, city=city)  # fmt: skip
             r = rnd.random()
             chosen = ["NET-300"] + (["TV-HD"] if r < 0.3 else ["WIFI-PLUS"] if r < 0.45 else [])
             if r < 0.05:

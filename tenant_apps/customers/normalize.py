@@ -29,6 +29,13 @@ def contact_normalized(kind: str, value: str) -> str:
     return value.strip().casefold() if kind == "email" else digits(value)
 
 
+def address_line(
+    *, street: str, number: str, complement: str, postal_code: str, zone: str, city: str
+) -> str:
+    """An address as the customer search indexes it (search_text's ``addresses``)."""
+    return " ".join(p for p in (street, number, complement, postal_code, zone, city) if p)
+
+
 def search_text(
     *,
     name: str,

@@ -22,7 +22,7 @@ from shared_apps.audit.services import audit_record, diff
 
 from .choices import ContactKind, CustomerKind
 from .models import Address, Contact, ContactRecord, Customer, Group
-from .normalize import contact_normalized, fold
+from .normalize import address_line, contact_normalized, fold
 from .normalize import search_text as build_search_text
 from .status import derive_status
 from .tax_ids import validate_tax_id
@@ -49,18 +49,13 @@ def _country() -> str:
 
 
 def _address_line(address: Address) -> str:
-    zone = address.zone
-    return " ".join(
-        p
-        for p in (
-            address.street,
-            address.number,
-            address.complement,
-            address.postal_code,
-            zone.name,
-            zone.city.name,
-        )
-        if p
+    return address_line(
+        street=address.street,
+        number=address.number,
+        complement=address.complement,
+        postal_code=address.postal_code,
+        zone=address.zone.name,
+        city=address.zone.city.name,
     )
 
 

@@ -29,7 +29,7 @@ from shared_apps.audit.services import audit_record
 from tenant_apps.catalog.models import Product
 from tenant_apps.customers.choices import ContactKind
 from tenant_apps.customers.models import Address, Contact, Customer
-from tenant_apps.customers.normalize import fold, search_text
+from tenant_apps.customers.normalize import address_line, fold, search_text
 from tenant_apps.customers.status import derive_status
 from tenant_apps.customers.tax_ids import validate_tax_id
 from tenant_apps.ledger.choices import EntryKind
@@ -327,8 +327,16 @@ def customer_search_text(customer: CustomerIn, code: str, reference: Reference) 
     addresses = []
     for a in customer.addresses.values():
         zone, city = reference.zone_names[a.zone_id]
-        parts = (a.street, a.number, a.complement, a.postal_code, zone, city)
-        addresses.append(" ".join(p for p in parts if p))
+        addresses.append(
+            address_line(
+                street=a.street,
+                number=a.number,
+                complement=a.complement,
+                postal_code=a.postal_code,
+                zone=zone,
+                city=city,
+            )
+        )
     return search_text(
         name=customer.name,
         trade_name=customer.trade_name,
