@@ -239,7 +239,6 @@ class ContactCreateView(FunctionRequiredMixin, View):
 
 class ContactDeleteView(FunctionRequiredMixin, View):
     function = "customers.manage"
-    write_function = "customers.manage"
 
     def post(self, request, pk, contact_id):
         contact = get_object_or_404(Contact, pk=contact_id, customer_id=pk)

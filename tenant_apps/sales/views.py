@@ -81,7 +81,6 @@ class SaleNewView(FunctionRequiredMixin, View):
     shows each failing condition, ``step=confirm`` sells."""
 
     function = "sales.sell"
-    write_function = "sales.sell"
     template = "sales/sale_new.html"
 
     def _customer(self, request):
@@ -298,7 +297,6 @@ class _SubscriptionAction(FunctionRequiredMixin, View):
 
 class SubscriptionCancelView(_SubscriptionAction):
     function = "sales.cancel"
-    write_function = "sales.cancel"
     form_class = CancelForm
 
     @property
@@ -322,7 +320,6 @@ class SubscriptionCancelView(_SubscriptionAction):
 
 class AdditionalRemoveView(_SubscriptionAction):
     function = "sales.cancel"
-    write_function = "sales.cancel"
     form_class = RemoveForm
 
     @property
@@ -346,7 +343,6 @@ class AdditionalRemoveView(_SubscriptionAction):
 
 class SubscriptionActivateView(_SubscriptionAction):
     function = "subscriptions.activate"
-    write_function = "subscriptions.activate"
     form_class = ActivateForm
 
     @property
@@ -370,7 +366,6 @@ class SubscriptionActivateView(_SubscriptionAction):
 
 class SubscriptionChangePlanView(_SubscriptionAction):
     function = "sales.sell"
-    write_function = "sales.sell"
 
     @property
     def title(self):
@@ -403,7 +398,6 @@ class AdditionalNewView(FunctionRequiredMixin, View):
     """Add an additional product at an address (?address=)."""
 
     function = "sales.sell"
-    write_function = "sales.sell"
 
     def _address(self, request):
         pk = _int(request.POST.get("address") or request.GET.get("address"))
@@ -453,7 +447,6 @@ class CustomerCancelView(FunctionRequiredMixin, View):
     """Cancel every product of a customer."""
 
     function = "sales.cancel"
-    write_function = "sales.cancel"
 
     def _render(self, request, customer, form, status=200):
         subs = subscription_list(customer_id=customer.pk).filter(status__in=ALIVE)
