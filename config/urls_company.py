@@ -11,5 +11,10 @@ urlpatterns = [
     path("plans/", include("tenant_apps.sales.urls_plans")),
     path("sales/", include("tenant_apps.sales.urls")),
     path("imports/", include("tenant_apps.imports.urls")),
+    path("billing/", include("tenant_apps.billing.urls")),
+    path("collections/", include("tenant_apps.collections.urls")),
+    path("prepaid/", include("tenant_apps.prepaid.urls")),
+    path("provisioning/", include("tenant_apps.provisioning.urls")),
+    path("reports/", include("tenant_apps.reports.urls")),
     path("api/v1/", include("config.api_urls_company")),
 ]

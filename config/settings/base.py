@@ -48,6 +48,11 @@ TENANT_APPS = [
     "tenant_apps.sales",
     "tenant_apps.ledger",
     "tenant_apps.imports",
+    "tenant_apps.billing",
+    "tenant_apps.collections",
+    "tenant_apps.prepaid",
+    "tenant_apps.provisioning",
+    "tenant_apps.reports",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [a for a in TENANT_APPS if a not in SHARED_APPS]
 
@@ -228,6 +233,9 @@ STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/swagger-ui", BASE_DIR / "node_modules" / "swagger-ui-dist"),
 ]
+# Documents the product writes (invoice PDFs), one folder per company schema; never served as
+# static files: a view checks the reader's access before it sends one.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -284,6 +292,25 @@ SPECTACULAR_SETTINGS = {
         "CurrencyEnum": "tenant_apps.parameters.choices.Currency",
         "LocaleEnum": "tenant_apps.parameters.choices.Locale",
         "BillingTimingEnum": "tenant_apps.parameters.choices.BillingTiming",
+        "SuspensionReasonEnum": "tenant_apps.sales.choices.SuspensionReason",
+        "TaxModeEnum": "tenant_apps.billing.choices.TaxMode",
+        "RunStatusEnum": "tenant_apps.billing.choices.RunStatus",
+        "ChunkStatusEnum": "tenant_apps.billing.choices.ChunkStatus",
+        "PayerKindEnum": "tenant_apps.billing.choices.PayerKind",
+        "InvoiceKindEnum": "tenant_apps.billing.choices.InvoiceKind",
+        "InvoiceStatusEnum": "tenant_apps.billing.choices.InvoiceStatus",
+        "LineKindEnum": "tenant_apps.billing.choices.LineKind",
+        "ChargeKindEnum": "tenant_apps.billing.choices.ChargeKind",
+        "ChargeSourceEnum": "tenant_apps.billing.choices.ChargeSource",
+        "PaymentOriginEnum": "tenant_apps.collections.choices.PaymentOrigin",
+        "PaymentStatusEnum": "tenant_apps.collections.choices.PaymentStatus",
+        "ReturnLayoutEnum": "tenant_apps.collections.choices.ReturnLayout",
+        "ReturnOutcomeEnum": "tenant_apps.collections.choices.ReturnOutcome",
+        "DunningKindEnum": "tenant_apps.collections.choices.DunningKind",
+        "WalletEntryKindEnum": "tenant_apps.prepaid.choices.WalletEntryKind",
+        "CommandActionEnum": "tenant_apps.provisioning.choices.CommandAction",
+        "CommandReasonEnum": "tenant_apps.provisioning.choices.CommandReason",
+        "CommandStatusEnum": "tenant_apps.provisioning.choices.CommandStatus",
         "SeriesKindEnum": "tenant_apps.parameters.choices.SeriesKind",
         "EntryKindEnum": "tenant_apps.ledger.choices.EntryKind",
         "ImportKindEnum": "tenant_apps.imports.choices.ImportKind",

@@ -1,5 +1,8 @@
 """Tests: real PostgreSQL and Redis (configured, or embedded), fast password hashing."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -10,3 +13,6 @@ CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = "test-asgi"  # noqa: F405
 TENANT_ROUTE_CACHE_SECONDS = 30
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Each test session writes its documents (invoice PDFs) in its own temporary folder.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="aleator-test-media-"))

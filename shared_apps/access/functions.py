@@ -68,7 +68,21 @@ FUNCTIONS: dict[str, Function] = {
         Function("catalog.manage", _("Manage catalog and plans"), _COMMERCIAL, Scope.ANY_BRANCH),
         Function("billing.view", _("View invoices and billing"), _FINANCE, Scope.READ),
         Function("billing.run", _("Run billing"), _FINANCE, Scope.ANY_BRANCH),
-        Function("collections.receive", _("Receive payments"), _FINANCE, Scope.SERVICE),
+        Function(
+            "billing.adjust",
+            _("Cancel invoices, add one-off charges and credits"),
+            _FINANCE,
+            Scope.ANY_BRANCH,
+        ),
+        Function(
+            "collections.receive", _("Receive payments and recharges"), _FINANCE, Scope.SERVICE
+        ),
+        Function(
+            "collections.manage",
+            _("Reverse payments and import bank return files"),
+            _FINANCE,
+            Scope.ANY_BRANCH,
+        ),
         Function("service_orders.view", _("View service orders"), _TECHNICAL, Scope.READ),
         Function(
             "service_orders.schedule", _("Schedule service orders"), _TECHNICAL, Scope.TECHNICAL
@@ -107,6 +121,8 @@ DEFAULT_PROFILES: dict[str, frozenset[str]] = {
             "audit.view",
             "catalog.manage",
             "billing.run",
+            "billing.adjust",
+            "collections.manage",
             "company.settings",
             "subscriptions.activate",
         }
@@ -124,7 +140,14 @@ DEFAULT_PROFILES: dict[str, frozenset[str]] = {
         }
     ),
     "Cobrança": frozenset(
-        {"customers.view", "billing.view", "collections.receive", "contacts.register"}
+        {
+            "customers.view",
+            "billing.view",
+            "billing.adjust",
+            "collections.receive",
+            "collections.manage",
+            "contacts.register",
+        }
     ),
     "Técnico": frozenset(
         {"customers.view", "service_orders.view", "service_orders.close", "inventory.view"}

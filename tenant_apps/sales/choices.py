@@ -19,6 +19,13 @@ class SubscriptionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class SuspensionReason(models.TextChoices):
+    """Why an active product is suspended (empty while it is not)."""
+
+    DEBT = "debt", _("Overdue debt")
+    PREPAID_BALANCE = "prepaid", _("Prepaid balance ran out")
+
+
 class SaleKind(models.TextChoices):
     NEW = "new", _("New sale")
     ADDITIONAL = "additional", _("Additional product")

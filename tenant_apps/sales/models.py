@@ -23,6 +23,7 @@ from .choices import (
     RequestStatus,
     SaleKind,
     SubscriptionStatus,
+    SuspensionReason,
 )
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -248,6 +249,9 @@ class Subscription(models.Model):
         max_length=10,
         choices=SubscriptionStatus.choices,
         default=SubscriptionStatus.PENDING,
+    )
+    suspension = models.CharField(
+        _("suspended for"), max_length=8, choices=SuspensionReason.choices, blank=True
     )
     prepaid = models.BooleanField(_("prepaid"), default=False)
     price = models.DecimalField(_("monthly price"), **MONEY)

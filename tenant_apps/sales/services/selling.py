@@ -37,6 +37,8 @@ from django.utils.translation import gettext as _
 
 from shared_apps.audit.actor import Actor
 from shared_apps.audit.services import audit_record
+from tenant_apps.billing.choices import ChargeKind, ChargeSource
+from tenant_apps.billing.services import charge_add
 from tenant_apps.catalog.choices import ProductRole
 from tenant_apps.catalog.models import ProductDevice
 from tenant_apps.customers.choices import CustomerType
@@ -983,8 +985,26 @@ def _activate(
     if note:
         changes["note"] = note
     audit_record(actor=actor, action=action, target=sub, changes=changes)
+    _installation_charge(actor=actor, sale=sub.sale)
     customer_status_refresh(customer_id=sub.customer_id)
     return sub
+
+
+def _installation_charge(*, actor: Actor, sale: Sale) -> None:
+    """The sale's installation fee is billed in the next run once something it sold is
+    installed (the first activation; a sale never installed is never charged)."""
+    if sale.installation_fee <= 0:
+        return
+    charge_add(
+        actor=actor,
+        customer=sale.customer,
+        kind=ChargeKind.INSTALLATION,
+        amount=sale.installation_fee,
+        description=_("Installation fee, contract %(number)s") % {"number": sale.number},
+        source=ChargeSource.SALE,
+        source_ref=sale.number,
+        idempotency_key=f"installation:{sale.pk}",
+    )
 
 
 @transaction.atomic
