@@ -164,6 +164,19 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 600.0,
         "args": ["tenants.company_diagnostics"],
     },
+    # Each company's prepaid day is charged after its local midnight; the task knows the day
+    # and charges it once, so running every 15 minutes (or twice) is safe.
+    "prepaid-daily": {
+        "task": "tenants.dispatch_per_company",
+        "schedule": 900.0,
+        "args": ["billing.prepaid_daily"],
+    },
+    # Overdue invoices, suspension after the grace days (idempotent per customer and day).
+    "dunning-daily": {
+        "task": "tenants.dispatch_per_company",
+        "schedule": 3600.0,
+        "args": ["billing.dunning_daily"],
+    },
 }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
