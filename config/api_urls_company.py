@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("tenant_apps.sales.api.urls")),
     path("", include("tenant_apps.imports.api.urls")),
     path("", include("tenant_apps.billing.api.urls")),
+    path("", include("tenant_apps.ledger.api.urls")),
     path("", include("tenant_apps.collections.api.urls")),
     path("", include("tenant_apps.prepaid.api.urls")),
     path("", include("tenant_apps.provisioning.api.urls")),

@@ -1,0 +1,1 @@
+"""Tasks of invoice documents: PDFs (see tasks.py)."""

@@ -1,0 +1,1 @@
+"""Tasks of the billing run (see tasks.py)."""
