@@ -251,7 +251,11 @@ class Subscription(models.Model):
         default=SubscriptionStatus.PENDING,
     )
     suspension = models.CharField(
-        _("suspended for"), max_length=8, choices=SuspensionReason.choices, blank=True
+        _("suspended for"),
+        max_length=8,
+        choices=SuspensionReason.choices,
+        blank=True,
+        db_default="",  # bulk writers (the import's COPY) may leave it out
     )
     prepaid = models.BooleanField(_("prepaid"), default=False)
     price = models.DecimalField(_("monthly price"), **MONEY)

@@ -4,15 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sales', '0001_initial'),
+        ("sales", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='subscription',
-            name='suspension',
-            field=models.CharField(blank=True, choices=[('debt', 'Overdue debt'), ('prepaid', 'Prepaid balance ran out')], max_length=8, verbose_name='suspended for'),
+            model_name="subscription",
+            name="suspension",
+            field=models.CharField(
+                blank=True,
+                choices=[("debt", "Overdue debt"), ("prepaid", "Prepaid balance ran out")],
+                db_default="",
+                max_length=8,
+                verbose_name="suspended for",
+            ),
         ),
     ]
