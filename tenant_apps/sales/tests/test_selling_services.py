@@ -372,6 +372,33 @@ def test_activate_rules(in_a1):
     assert request.status == RequestStatus.DONE
 
 
+def test_installation_fee_is_charged_once_at_the_first_activation(in_a1):
+    """The sale's installation fee becomes a one-off charge for the next billing run when the
+    first product it sold is installed, once however many products are activated; a free
+    installation or a sale never installed charges nothing."""
+    from tenant_apps.billing.models import OneOffCharge
+
+    shop = make_shop()
+    sale = sell(shop)
+    assert not OneOffCharge.objects.filter(customer=shop.customer).exists()
+    today = company_today()
+    for sub in sale.subscriptions.all():
+        subscription_activate(actor=ACTOR, subscription=sub, on=today)
+    charge = OneOffCharge.objects.get(customer=shop.customer)
+    assert (charge.kind, charge.amount, charge.source, charge.source_ref) == (
+        "installation",
+        Decimal("150.00"),
+        "sale",
+        sale.number,
+    )
+    assert charge.invoice_id is None and not charge.cancelled
+
+    free = make_shop(free_installation=True)
+    for sub in sell(free).subscriptions.all():
+        subscription_activate(actor=ACTOR, subscription=sub, on=today)
+    assert not OneOffCharge.objects.filter(customer=free.customer).exists()
+
+
 def test_manual_activation_needs_a_note_and_is_audited(in_a1):
     """Activating by hand requires a note, kept in the audit trail."""
     shop = make_shop()
