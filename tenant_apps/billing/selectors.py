@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet, Sum
 
-from .models import Invoice, OneOffCharge, TaxRate
+from .choices import InvoiceStatus
+from .models import CreditNote, Invoice, InvoiceLine, OneOffCharge, TaxRate
 from .taxes import TaxRate as RuleRate
 from .taxes import TaxTable
 
@@ -24,15 +25,131 @@ def tax_table() -> TaxTable:
 def unbilled_charges(*, customer=None, group=None) -> QuerySet[OneOffCharge]:
     """The payer's one-off charges and credits not yet on an invoice, oldest first."""
     rows = OneOffCharge.objects.filter(invoice__isnull=True, cancelled=False)
-    if customer is not None:
-        rows = rows.filter(customer=customer)
-    else:
-        rows = rows.filter(group=group)
+    rows = rows.filter(customer=customer) if customer is not None else rows.filter(group=group)
     return rows.order_by("created_at", "id")
 
 
 def invoices_of(*, customer=None, group=None) -> QuerySet[Invoice]:
-    rows = Invoice.objects.exclude(status="draft")
+    rows = Invoice.objects.exclude(status=InvoiceStatus.DRAFT)
     if customer is not None:
         return rows.filter(customer=customer)
     return rows.filter(group=group)
+
+
+# --- documents: invoices, credit notes, charges, tax rates ------------------------------------
+
+
+def invoice_list(
+    *,
+    number: str | None = None,
+    customer_id: int | None = None,
+    group_id: int | None = None,
+    status: str | None = None,
+    kind: str | None = None,
+    run_id: int | None = None,
+    cycle_start=None,
+    overdue_on=None,
+) -> QuerySet[Invoice]:
+    """Issued invoices, newest first. ``overdue_on``: only those open and due before that day."""
+    rows = Invoice.objects.exclude(status=InvoiceStatus.DRAFT).select_related(
+        "customer", "group", "credit_note"
+    )
+    if number:
+        rows = rows.filter(number__iexact=number.strip())
+    if customer_id:
+        rows = rows.filter(customer_id=customer_id)
+    if group_id:
+        rows = rows.filter(group_id=group_id)
+    if status:
+        rows = rows.filter(status=status)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if run_id:
+        rows = rows.filter(run_id=run_id)
+    if cycle_start:
+        rows = rows.filter(cycle_start=cycle_start)
+    if overdue_on:
+        rows = rows.filter(status=InvoiceStatus.OPEN, due_on__lt=overdue_on, open_amount__gt=0)
+    return rows.order_by("-issued_on", "-id")
+
+
+def invoice_detail_queryset() -> QuerySet[Invoice]:
+    """Issued invoices with what their page and API show: payer, lines and what each traces to,
+    the ledger entry and the credit note."""
+    lines = InvoiceLine.objects.select_related(
+        "customer", "subscription", "product", "plan", "promotion", "charge"
+    ).order_by("position")
+    return (
+        Invoice.objects.exclude(status=InvoiceStatus.DRAFT)
+        .select_related("customer", "group", "entry", "run", "credit_note", "credit_note__entry")
+        .prefetch_related(Prefetch("lines", queryset=lines))
+    )
+
+
+def invoice_allocations(invoice: Invoice):
+    """What payments settled on the invoice (collections' append-only allocation rows)."""
+    from tenant_apps.collections.models import Allocation
+
+    return (
+        Allocation.objects.filter(invoice=invoice)
+        .select_related("payment")
+        .order_by("created_at", "id")
+    )
+
+
+def invoice_allocated(invoice: Invoice) -> Decimal:
+    from tenant_apps.collections.models import Allocation
+
+    total = Allocation.objects.filter(invoice=invoice).aggregate(s=Sum("amount"))["s"]
+    return total or Decimal("0")
+
+
+def credit_note_list(*, customer_id: int | None = None) -> QuerySet[CreditNote]:
+    rows = CreditNote.objects.select_related("invoice", "invoice__customer", "invoice__group")
+    if customer_id:
+        rows = rows.filter(invoice__customer_id=customer_id)
+    return rows.order_by("-issued_on", "-id")
+
+
+def charge_list(
+    *,
+    customer_id: int | None = None,
+    group_id: int | None = None,
+    state: str | None = "unbilled",
+) -> QuerySet[OneOffCharge]:
+    """One-off charges and credits; ``state``: ``unbilled`` (default), ``billed``,
+    ``cancelled`` or None for all."""
+    rows = OneOffCharge.objects.select_related("customer", "group", "invoice")
+    if customer_id:
+        rows = rows.filter(customer_id=customer_id)
+    if group_id:
+        rows = rows.filter(group_id=group_id)
+    if state == "unbilled":
+        rows = rows.filter(invoice__isnull=True, cancelled=False)
+    elif state == "billed":
+        rows = rows.filter(invoice__isnull=False)
+    elif state == "cancelled":
+        rows = rows.filter(cancelled=True)
+    return rows.order_by("-created_at", "-id")
+
+
+def tax_rate_list(*, active: bool | None = None) -> QuerySet[TaxRate]:
+    rows = TaxRate.objects.all()
+    if active is not None:
+        rows = rows.filter(is_active=active)
+    return rows.order_by("system", "position", "name")
+
+
+def customer_billing_panel(customer_id: int, *, limit: int = 6) -> dict:
+    """The 360's billing section: the latest invoices and the unbilled charges."""
+    invoices = list(
+        Invoice.objects.filter(customer_id=customer_id)
+        .exclude(status=InvoiceStatus.DRAFT)
+        .order_by("-issued_on", "-id")[:limit]
+    )
+    charges = list(charge_list(customer_id=customer_id))
+    return {
+        "invoices": invoices,
+        "charges": charges,
+        "unbilled_total": sum((c.amount for c in charges), Decimal("0")),
+    }
