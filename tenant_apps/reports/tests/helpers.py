@@ -1,0 +1,111 @@
+"""Building invoices and payments for the report tests through the billing service (numbered,
+taxed, posted on the ledger as in production)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from shared_apps.audit.actor import Actor
+from tenant_apps.billing.choices import InvoiceKind, InvoiceStatus, LineKind, TaxMode
+from tenant_apps.billing.cycles import Cycle
+from tenant_apps.billing.models import Invoice, TaxRate
+from tenant_apps.billing.services.issue import LineSpec, invoice_issue
+
+ACTOR = Actor.system("tests")
+OCT = Cycle(dt.date(2026, 10, 1), dt.date(2026, 11, 1))
+NOV = Cycle(dt.date(2026, 11, 1), dt.date(2026, 12, 1))
+
+
+def taxes() -> None:
+    """TV: 10 % added; internet: 5 % included."""
+    TaxRate.objects.create(system="tv", name="ICMS", rate=Decimal("10"), mode=TaxMode.ADDED)
+    TaxRate.objects.create(system="internet", name="ISS", rate=Decimal("5"), mode=TaxMode.INCLUDED)
+
+
+def line(amount: str, system: str = "", kind: str = LineKind.PRODUCT) -> LineSpec:
+    return LineSpec(
+        kind=kind,
+        description=f"{system or 'charge'} {amount}",
+        amount=Decimal(amount),
+        system=system,
+    )
+
+
+_counter = iter(range(1, 10**6))
+
+
+def invoice(
+    payer,
+    *lines: LineSpec,
+    cycle: Cycle | None = None,
+    issued_on: dt.date | None = None,
+    due_on: dt.date | None = None,
+    kind: str | None = None,
+) -> Invoice:
+    holder = {"group": payer} if payer.__class__.__name__ == "Group" else {"customer": payer}
+    return invoice_issue(
+        actor=ACTOR,
+        kind=kind or (InvoiceKind.CYCLE if cycle else InvoiceKind.ONE_OFF),
+        lines=lines,
+        idempotency_key=f"report-test:{next(_counter)}",
+        issued_on=issued_on or (cycle.end if cycle else dt.date(2026, 11, 15)),
+        due_on=due_on,
+        cycle=cycle,
+        **holder,
+    )
+
+
+def cancel(inv: Invoice) -> None:
+    """The state a credit note leaves (the credit note service belongs to billing)."""
+    Invoice.objects.filter(pk=inv.pk).update(status=InvoiceStatus.CANCELLED, open_amount=0)
+
+
+def as_draft(inv: Invoice) -> None:
+    Invoice.objects.filter(pk=inv.pk).update(status=InvoiceStatus.DRAFT, number=None)
+
+
+def pay(payer, amount: str, origin: str, on: dt.date, *allocations, reverse: bool = False):
+    """A payment with its credit entry and allocations, optionally reversed (allocation rows
+    mirrored, entry reversed) as the collections services leave them."""
+    from django.db.models import F
+
+    from tenant_apps.collections.choices import PaymentStatus
+    from tenant_apps.collections.models import Allocation, Payment
+    from tenant_apps.ledger.choices import EntryKind
+    from tenant_apps.ledger.services import account_open, entry_post, entry_reverse
+
+    holder = {"group": payer} if payer.__class__.__name__ == "Group" else {"customer": payer}
+    account = account_open(**holder)
+    key = f"report-test-pay:{next(_counter)}"
+    entry = entry_post(
+        actor=ACTOR,
+        account=account,
+        kind=EntryKind.PAYMENT,
+        amount=-Decimal(amount),
+        description=f"Payment {origin}",
+        idempotency_key=key,
+    )
+    payment = Payment.objects.create(
+        account=account,
+        amount=Decimal(amount),
+        origin=origin,
+        received_on=on,
+        entry=entry,
+        idempotency_key=key,
+        received_by="tests",
+        **holder,
+    )
+    for inv, part in allocations:
+        Allocation.objects.create(payment=payment, invoice=inv, amount=Decimal(part))
+        Invoice.objects.filter(pk=inv.pk).update(open_amount=F("open_amount") - Decimal(part))
+    if reverse:
+        for inv, part in allocations:
+            Allocation.objects.create(
+                payment=payment, invoice=inv, amount=-Decimal(part), reversal=True
+            )
+            Invoice.objects.filter(pk=inv.pk).update(open_amount=F("open_amount") + Decimal(part))
+        payment.reversal_entry = entry_reverse(actor=ACTOR, entry=entry, reason="returned")
+        payment.status = PaymentStatus.REVERSED
+        payment.save(update_fields=["reversal_entry", "status"])
+    return payment
