@@ -121,6 +121,9 @@ class BillingChunk(models.Model):
     )
     invoices_count = models.PositiveIntegerField(default=0)
     total = models.DecimalField(default=Decimal("0"), **MONEY)
+    summary = models.JSONField(
+        default=dict, blank=True, help_text="The chunk's figures and exceptions (engine.Summary)."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

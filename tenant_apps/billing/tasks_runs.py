@@ -1,1 +1,56 @@
-"""Tasks of the billing run (see tasks.py)."""
+"""Tasks of the billing run (see tasks.py and services.runs): one per chunk, then finalize.
+
+``acks_late`` with ``reject_on_worker_lost``: a worker killed mid-chunk has its message
+redelivered, and the chunk, rolled back whole, is billed again from nothing.
+"""
+
+from celery import shared_task
+
+from tenants.guards import company_task
+
+__all__ = ["billing_run_chunk", "billing_run_finalize"]
+
+RETRIES = 5
+
+
+@shared_task(
+    name="billing.run_chunk",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=RETRIES,
+    default_retry_delay=5,
+)
+@company_task
+def billing_run_chunk(self, run_id: int, index: int) -> bool:
+    from .services.runs import billing_chunk_run, billing_run_fail
+
+    try:
+        return billing_chunk_run(run_id=run_id, index=index)
+    except Exception as exc:
+        if self.request.retries >= self.max_retries:
+            billing_run_fail(run_id=run_id, error=f"chunk {index}: {exc!r}")
+            raise
+        raise self.retry(exc=exc) from exc
+
+
+@shared_task(
+    name="billing.run_finalize",
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=RETRIES,
+    default_retry_delay=5,
+)
+@company_task
+def billing_run_finalize(self, run_id: int) -> str:
+    from .services.runs import billing_run_fail
+    from .services.runs import billing_run_finalize as finalize
+
+    try:
+        return finalize(run_id=run_id).status
+    except Exception as exc:
+        if self.request.retries >= self.max_retries:
+            billing_run_fail(run_id=run_id, error=f"finalize: {exc!r}")
+            raise
+        raise self.retry(exc=exc) from exc

@@ -1,0 +1,534 @@
+# ruff: noqa: S608 (the SQL here is assembled from this module's constants only; values are parameters)
+"""The billing run's bulk path: the facts of a slice of payers streamed with raw SQL, rated and
+taxed by the pure rules (``rating``, ``taxes``), and written with COPY.
+
+One chunk is one slice of payer ids of one kind (customers billed on their own invoice, or
+groups). ``chunk_compute`` reads its facts and returns its invoices without writing anything
+(the preview calls it for every chunk); ``chunk_write`` writes them as drafts (no number yet)
+with their lines, marks the one-off charges billed and opens the missing accounts. The caller
+(``services.runs``) does both in the transaction that marks the chunk done, after locking the
+chunk row, so a repeated or resumed chunk bills nothing twice; the invoice's idempotency key
+``cycle:<cycle start>:<customer|group>:<id>`` (unique) is the second guard.
+
+``finalize_sql`` numbers a run's drafts in the company's series and posts their ledger entries,
+set-based, in the transaction that locks the series row.
+
+The results are those of ``services.issue.invoice_issue`` (the one-invoice ORM path) for the
+same facts: same lines, amounts, taxes (JSON list of name, mode, rate and amount as strings),
+totals, status (paid when the total is 0, with no entry), entry kind, key and description.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
+
+from . import rating, taxes
+from .choices import InvoiceKind, InvoiceStatus, PayerKind
+from .cycles import Cycle
+from .models import OneOffCharge
+from .services.issue import _rule_line, _taxes_json, charge_line
+
+__all__ = [
+    "ChunkResult",
+    "Context",
+    "PayerBill",
+    "Summary",
+    "chunk_compute",
+    "chunk_write",
+    "invoice_key",
+    "payer_ranges",
+]
+
+ZERO = Decimal(0)
+MAX_ID = 9_223_372_036_854_775_807  # the last chunk is open-ended: payers created later fit
+SAMPLE = 20  # payers listed per exception (the count is always complete)
+BILLED_STATUSES = ("active", "suspended")  # a payer with these and no invoice is an exception
+
+# A test seam: called after a chunk's rows are written, before its transaction commits (the
+# kill test makes it SIGKILL the process there). Nothing sets it in production.
+AFTER_WRITE: Callable[[], None] | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every chunk of a run shares."""
+
+    cycle: Cycle
+    issued_on: dt.date
+    due_on: dt.date
+    decimals: int
+    currency: str
+    language: str
+    table: taxes.TaxTable
+    run_id: int | None = None
+
+
+@dataclass
+class PayerBill:
+    """One payer's invoice: the taxed rule invoice, and per line its description."""
+
+    payer: rating.Payer
+    taxed: taxes.TaxedInvoice
+    descriptions: list[str]
+    line_charges: list[int | None]  # the one-off charge of each line (None: a product line)
+
+
+@dataclass
+class Summary:
+    """A chunk's (or a whole run's) figures and exceptions, JSON-able (``as_json``)."""
+
+    invoices: int = 0
+    total: Decimal = ZERO
+    by_system: dict[str, Decimal] = field(default_factory=dict)
+    missing_tax: dict[str, int] = field(default_factory=dict)  # system -> lines
+    nothing_billable: list[str] = field(default_factory=list)  # sample of payer refs
+    nothing_billable_count: int = 0
+    credit_carried: list[str] = field(default_factory=list)
+    credit_carried_count: int = 0
+    zero_total: int = 0
+
+    def add(self, other: Summary) -> None:
+        self.invoices += other.invoices
+        self.total += other.total
+        for system, amount in other.by_system.items():
+            self.by_system[system] = self.by_system.get(system, ZERO) + amount
+        for system, count in other.missing_tax.items():
+            self.missing_tax[system] = self.missing_tax.get(system, 0) + count
+        self.nothing_billable = (self.nothing_billable + other.nothing_billable)[:SAMPLE]
+        self.nothing_billable_count += other.nothing_billable_count
+        self.credit_carried = (self.credit_carried + other.credit_carried)[:SAMPLE]
+        self.credit_carried_count += other.credit_carried_count
+        self.zero_total += other.zero_total
+
+    def as_json(self) -> dict:
+        return {
+            "invoices": self.invoices,
+            "total": str(self.total),
+            "by_system": {k: str(v) for k, v in sorted(self.by_system.items())},
+            "missing_tax": dict(sorted(self.missing_tax.items())),
+            "nothing_billable": self.nothing_billable,
+            "nothing_billable_count": self.nothing_billable_count,
+            "credit_carried": self.credit_carried,
+            "credit_carried_count": self.credit_carried_count,
+            "zero_total": self.zero_total,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Summary:
+        if not data:
+            return cls()
+        return cls(
+            invoices=data["invoices"],
+            total=Decimal(data["total"]),
+            by_system={k: Decimal(v) for k, v in data["by_system"].items()},
+            missing_tax=dict(data["missing_tax"]),
+            nothing_billable=list(data["nothing_billable"]),
+            nothing_billable_count=data["nothing_billable_count"],
+            credit_carried=list(data["credit_carried"]),
+            credit_carried_count=data["credit_carried_count"],
+            zero_total=data["zero_total"],
+        )
+
+    def exceptions(self) -> list[dict]:
+        """The exceptions as stored on the run (codes; the pages word them)."""
+        out = []
+        if self.nothing_billable_count:
+            out.append(
+                {
+                    "code": "nothing_billable",
+                    "count": self.nothing_billable_count,
+                    "payers": self.nothing_billable,
+                }
+            )
+        if self.missing_tax:
+            out.append(
+                {
+                    "code": "missing_tax",
+                    "count": sum(self.missing_tax.values()),
+                    "systems": sorted(self.missing_tax),
+                }
+            )
+        if self.credit_carried_count:
+            out.append(
+                {
+                    "code": "credit_carried",
+                    "count": self.credit_carried_count,
+                    "payers": self.credit_carried,
+                }
+            )
+        if self.zero_total:
+            out.append({"code": "zero_total", "count": self.zero_total})
+        return out
+
+
+@dataclass
+class ChunkResult:
+    bills: list[PayerBill]
+    summary: Summary
+    charge_ids: dict[rating.Payer, list[int]]
+
+
+def invoice_key(cycle_start: dt.date, payer: rating.Payer) -> str:
+    return f"cycle:{cycle_start.isoformat()}:{payer.kind}:{payer.id}"
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+# A subscription is billed by its dates, never by its status alone: postpaid, activated, and
+# active some day of the cycle (a cancelled one is billed for its days; a future-dated plan
+# change leaves the old one "active" with an end date).
+_DATES = (
+    "s.activated_on IS NOT NULL AND s.activated_on < %(end)s"
+    " AND (s.ends_on IS NULL OR s.ends_on > %(start)s)"
+)
+_IN_CYCLE = f"NOT s.prepaid AND {_DATES}"
+_PAYER = {
+    PayerKind.CUSTOMER: (
+        "s.billed_to_group_id IS NULL AND s.customer_id BETWEEN %(low)s AND %(high)s"
+    ),
+    PayerKind.GROUP: "s.billed_to_group_id BETWEEN %(low)s AND %(high)s",
+}
+_PAYER_COLUMN = {PayerKind.CUSTOMER: "s.customer_id", PayerKind.GROUP: "s.billed_to_group_id"}
+_CHARGE_PAYER = {PayerKind.CUSTOMER: "customer_id", PayerKind.GROUP: "group_id"}
+
+
+def payer_ranges(cursor, cycle: Cycle, size: int) -> list[tuple[str, int, int]]:
+    """The chunks of a run: (payer kind, low id, high id), contiguous per kind from id 0, the
+    last of each kind open-ended, each with about ``size`` candidate payers (those with a
+    postpaid subscription active in the cycle or in a billed status, or an unbilled charge)."""
+    dates = {"start": cycle.start, "end": cycle.end}
+    out: list[tuple[str, int, int]] = []
+    for kind, column in ((PayerKind.CUSTOMER, "customer_id"), (PayerKind.GROUP, "group_id")):
+        if kind == PayerKind.CUSTOMER:
+            subs = "s.customer_id FROM sales_subscription s WHERE s.billed_to_group_id IS NULL"
+        else:
+            subs = (
+                "s.billed_to_group_id FROM sales_subscription s"
+                " WHERE s.billed_to_group_id IS NOT NULL"
+            )
+        cursor.execute(
+            f"SELECT {subs} AND NOT s.prepaid AND (({_DATES})"
+            " OR s.status IN ('active', 'suspended'))"
+            f" UNION SELECT {column} FROM billing_oneoffcharge WHERE {column} IS NOT NULL"
+            " AND invoice_id IS NULL AND NOT cancelled ORDER BY 1",
+            dates,
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        low = 0
+        for i in range(0, len(ids), size):
+            last = i + size >= len(ids)
+            high = MAX_ID if last else ids[i + size - 1]
+            out.append((kind, low, high))
+            low = high + 1
+    return out
+
+
+def chunk_compute(
+    cursor, ctx: Context, kind: str, low: int, high: int, *, lock_charges: bool = False
+) -> ChunkResult:
+    """The invoices of the payers of kind ``kind`` with ids ``low``..``high``: rated, taxed,
+    one-off charges and credits after the products. Writes nothing (``lock_charges`` locks the
+    unbilled charges read, for the run)."""
+    cycle = ctx.cycle
+    args = {"start": cycle.start, "end": cycle.end, "low": low, "high": high}
+    where = f"{_PAYER[kind]} AND {_IN_CYCLE}"
+    cursor.execute(
+        "SELECT sp.subscription_id, sp.id, sp.discount_kind, sp.value, sp.starts_on, sp.ends_on,"
+        " sp.name FROM sales_subscriptionpromotion sp JOIN sales_subscription s"
+        f" ON s.id = sp.subscription_id WHERE {where} AND sp.starts_on IS NOT NULL"
+        " AND sp.starts_on < %(end)s AND (sp.ends_on IS NULL OR sp.ends_on > %(start)s)"
+        " ORDER BY sp.subscription_id, sp.id",
+        args,
+    )
+    promotions: dict[int, list[rating.PromotionFacts]] = {}
+    promotion_names: dict[int, str] = {}
+    for sub_id, pid, pkind, value, starts_on, ends_on, name in cursor.fetchall():
+        promotions.setdefault(sub_id, []).append(
+            rating.PromotionFacts(pid, pkind, value, starts_on, ends_on)
+        )
+        promotion_names[pid] = name
+    cursor.execute(
+        "SELECT s.id, s.customer_id, s.product_id, s.plan_id, s.price, s.activated_on,"
+        " s.ends_on, p.system, s.billed_to_group_id, p.name FROM sales_subscription s"
+        f" JOIN catalog_product p ON p.id = s.product_id WHERE {where} ORDER BY s.id",
+        args,
+    )
+    subs = []
+    product_names: dict[int, str] = {}
+    for sid, cid, pid, plan_id, price, activated, ends, system, group_id, pname in cursor:
+        subs.append(
+            rating.SubscriptionFacts(
+                id=sid,
+                customer_id=cid,
+                product_id=pid,
+                plan_id=plan_id,
+                price=price,
+                activated_on=activated,
+                ends_on=ends,
+                system=system,
+                billed_to_group_id=group_id,
+                promotions=tuple(promotions.get(sid, ())),
+            )
+        )
+        product_names[pid] = pname
+    rule_invoices = {inv.payer: inv for inv in rating.build_invoices(cycle, subs, ctx.decimals)}
+
+    column = _CHARGE_PAYER[kind]
+    cursor.execute(
+        "SELECT id, customer_id, group_id, kind, description, amount, system, subscription_id"
+        f" FROM billing_oneoffcharge WHERE {column} BETWEEN %(low)s AND %(high)s"
+        " AND invoice_id IS NULL AND NOT cancelled ORDER BY created_at, id"
+        + (" FOR UPDATE" if lock_charges else ""),
+        args,
+    )
+    charges: dict[rating.Payer, list[OneOffCharge]] = {}
+    for cid, customer_id, group_id, ckind, description, amount, system, sub_id in cursor:
+        payer = rating.Payer(kind, customer_id if kind == PayerKind.CUSTOMER else group_id)
+        charges.setdefault(payer, []).append(
+            OneOffCharge(
+                pk=cid,
+                customer_id=customer_id,
+                group_id=group_id,
+                kind=ckind,
+                description=description,
+                amount=amount,
+                system=system,
+                subscription_id=sub_id,
+            )
+        )
+
+    summary = Summary()
+    bills: list[PayerBill] = []
+    billed_charges: dict[rating.Payer, list[int]] = {}
+    for payer in sorted(set(rule_invoices) | set(charges)):
+        invoice = rule_invoices.get(payer)
+        lines = list(invoice.lines) if invoice else []
+        descriptions = [
+            promotion_names[line.promotion_id]
+            if line.promotion_id is not None
+            else product_names[line.product_id]
+            for line in lines
+        ]
+        payer_charges = charges.get(payer, [])
+        bill = _bill(ctx, payer, lines, descriptions, payer_charges)
+        if bill is not None and bill.taxed.total < 0:
+            # The credits are larger than what is billed: they wait for a later invoice.
+            payer_charges = [c for c in payer_charges if c.amount > 0]
+            bill = _bill(ctx, payer, lines, descriptions, payer_charges)
+            summary.credit_carried_count += 1
+            if len(summary.credit_carried) < SAMPLE:
+                summary.credit_carried.append(f"{payer.kind}:{payer.id}")
+        if bill is None:
+            continue
+        bills.append(bill)
+        billed_charges[payer] = [c.pk for c in payer_charges]
+        _count(summary, bill)
+
+    # Payers with subscriptions in a billed status that got no invoice: an exception.
+    cursor.execute(
+        f"SELECT DISTINCT {_PAYER_COLUMN[kind]}"
+        f" FROM sales_subscription s WHERE {_PAYER[kind]} AND NOT s.prepaid"
+        " AND s.status = ANY(%(states)s) ORDER BY 1",
+        {**args, "states": list(BILLED_STATUSES)},
+    )
+    invoiced = {bill.payer.id for bill in bills}
+    for (payer_id,) in cursor.fetchall():
+        if payer_id not in invoiced:
+            summary.nothing_billable_count += 1
+            if len(summary.nothing_billable) < SAMPLE:
+                summary.nothing_billable.append(f"{kind}:{payer_id}")
+    return ChunkResult(bills=bills, summary=summary, charge_ids=billed_charges)
+
+
+def _bill(
+    ctx: Context,
+    payer: rating.Payer,
+    lines: list[rating.Line],
+    descriptions: list[str],
+    charges: list[OneOffCharge],
+) -> PayerBill | None:
+    all_lines = list(lines)
+    all_descriptions = list(descriptions)
+    line_charges: list[int | None] = [None] * len(lines)
+    for charge in charges:
+        spec = charge_line(charge)
+        all_lines.append(_rule_line(spec, len(all_lines), ctx.decimals))
+        all_descriptions.append(spec.description[:200])
+        line_charges.append(charge.pk)
+    if not all_lines:
+        return None
+    taxed = taxes.tax_invoice(
+        rating.Invoice(payer, ctx.cycle, tuple(all_lines)), ctx.table, ctx.decimals
+    )
+    return PayerBill(
+        payer=payer, taxed=taxed, descriptions=all_descriptions, line_charges=line_charges
+    )
+
+
+def _count(summary: Summary, bill: PayerBill) -> None:
+    taxed = bill.taxed
+    summary.invoices += 1
+    summary.total += taxed.total
+    if taxed.total == 0:
+        summary.zero_total += 1
+    for line in taxed.lines:
+        system = line.line.system
+        summary.by_system[system] = summary.by_system.get(system, ZERO) + line.total
+    for system in taxed.systems_without_rates:
+        summary.missing_tax[system] = summary.missing_tax.get(system, 0) + sum(
+            1 for line in taxed.lines if line.line.system == system
+        )
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+INVOICE_COLUMNS = (
+    "id, kind, status, customer_id, group_id, account_id, run_id, cycle_start, cycle_end,"
+    " issued_on, due_on, currency, language, subtotal, added_tax, included_tax, total,"
+    " open_amount, taxes, pdf, idempotency_key, created_at"
+)
+LINE_COLUMNS = (
+    "invoice_id, position, kind, description, customer_id, subscription_id, product_id,"
+    " plan_id, promotion_id, charge_id, system, period_start, period_end, days, cycle_days,"
+    " amount, added_tax, included_tax, taxes"
+)
+
+
+def _accounts(cursor, kind: str, ids: list[int]) -> dict[int, int]:
+    """The payers' account ids, opening the missing accounts set-based."""
+    column = _CHARGE_PAYER[kind]
+    cursor.execute(
+        f"INSERT INTO ledger_account ({column}, created_at) SELECT unnest(%s::bigint[]), now()"
+        " ON CONFLICT DO NOTHING",
+        [ids],
+    )
+    cursor.execute(f"SELECT {column}, id FROM ledger_account WHERE {column} = ANY(%s)", [ids])
+    return dict(cursor.fetchall())
+
+
+def chunk_write(cursor, ctx: Context, kind: str, result: ChunkResult) -> None:
+    """Write a chunk's invoices as drafts (no number, no entry) with their lines, and mark its
+    one-off charges billed. Runs inside the caller's transaction."""
+    bills = result.bills
+    if not bills:
+        return
+    accounts = _accounts(cursor, kind, [bill.payer.id for bill in bills])
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence('billing_invoice', 'id'))"
+        " FROM generate_series(1, %s)",
+        [len(bills)],
+    )
+    ids = [row[0] for row in cursor.fetchall()]
+    now = timezone.now()
+    cycle = ctx.cycle
+    is_customer = kind == PayerKind.CUSTOMER
+    charge_rows: list[tuple[int, int]] = []
+    raw = cursor.cursor if hasattr(cursor, "cursor") else cursor
+    with raw.copy(f"COPY billing_invoice ({INVOICE_COLUMNS}) FROM STDIN") as copy:
+        for invoice_id, bill in zip(ids, bills, strict=True):
+            taxed = bill.taxed
+            total = taxed.total
+            copy.write_row(
+                (
+                    invoice_id,
+                    InvoiceKind.CYCLE.value,
+                    InvoiceStatus.DRAFT.value,
+                    bill.payer.id if is_customer else None,
+                    None if is_customer else bill.payer.id,
+                    accounts[bill.payer.id],
+                    ctx.run_id,
+                    cycle.start,
+                    cycle.end,
+                    ctx.issued_on,
+                    ctx.due_on,
+                    ctx.currency,
+                    ctx.language,
+                    taxed.subtotal,
+                    taxed.added,
+                    taxed.included,
+                    total,
+                    total,
+                    json.dumps(_taxes_json(taxed.taxes)),
+                    "",
+                    invoice_key(cycle.start, bill.payer),
+                    now,
+                )
+            )
+            charge_rows.extend(
+                (charge_id, invoice_id) for charge_id in result.charge_ids.get(bill.payer, ())
+            )
+    with raw.copy(f"COPY billing_invoiceline ({LINE_COLUMNS}) FROM STDIN") as copy:
+        for invoice_id, bill in zip(ids, bills, strict=True):
+            for position, (taxed_line, description, charge_id) in enumerate(
+                zip(bill.taxed.lines, bill.descriptions, bill.line_charges, strict=True), start=1
+            ):
+                copy.write_row(_line_row(invoice_id, position, taxed_line, description, charge_id))
+    if charge_rows:
+        cursor.execute(
+            "UPDATE billing_oneoffcharge c SET invoice_id = v.invoice_id FROM"
+            " unnest(%s::bigint[], %s::bigint[]) AS v(id, invoice_id)"
+            " WHERE c.id = v.id AND c.invoice_id IS NULL AND NOT c.cancelled",
+            [[c for c, _ in charge_rows], [i for _, i in charge_rows]],
+        )
+        if cursor.rowcount != len(charge_rows):
+            raise RuntimeError("a one-off charge of this chunk was billed or cancelled meanwhile")
+
+
+def _line_row(
+    invoice_id: int,
+    position: int,
+    taxed_line: taxes.TaxedLine,
+    description: str,
+    charge_id: int | None,
+):
+    line = taxed_line.line
+    if charge_id is not None:
+        # As invoice_issue stores a one-off line: no product, plan, period or days.
+        return (
+            invoice_id,
+            position,
+            line.kind,
+            description,
+            line.customer_id or None,
+            line.subscription_id or None,
+            None,
+            None,
+            None,
+            charge_id,
+            line.system,
+            None,
+            None,
+            None,
+            None,
+            line.amount,
+            taxed_line.added,
+            taxed_line.included,
+            json.dumps(_taxes_json(taxed_line.taxes)),
+        )
+    return (
+        invoice_id,
+        position,
+        line.kind,
+        description,
+        line.customer_id,
+        line.subscription_id,
+        line.product_id,
+        line.plan_id,
+        line.promotion_id,
+        None,
+        line.system,
+        line.period_start,
+        line.period_end,
+        line.days,
+        line.cycle_days,
+        line.amount,
+        taxed_line.added,
+        taxed_line.included,
+        json.dumps(_taxes_json(taxed_line.taxes)),
+    )

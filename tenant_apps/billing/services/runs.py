@@ -1,0 +1,448 @@
+"""The billing run of a cycle (B1): preview, start, chunks, finalize, resume.
+
+A run is one row per cycle (unique ``cycle_start``) and its chunks, slices of a few thousand
+payers each (``BILLING_RUN_CHUNK_PAYERS``). Each chunk is billed by one Celery task on the
+``billing`` queue (``billing.run_chunk``) in ONE transaction that locks the chunk row, writes
+its draft invoices and lines with COPY (``engine``), marks its one-off charges billed and marks
+the chunk done: a chunk done does nothing, a chunk whose worker died is rolled back whole and
+redelivered (``acks_late``), so each invoice exists once. The last chunk to finish enqueues
+``billing.run_finalize``, which in one transaction numbers the drafts in the company's invoice
+series (locked: gapless), posts their ledger entries and opens them; running it again does
+nothing. Starting a cycle already done returns it; starting a failed or stuck one resumes it.
+
+The preview runs the same computation (``engine.chunk_compute`` over the same chunks) without
+writing, so its figures are the run's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shared_apps.audit.actor import Actor
+from shared_apps.audit.services import audit_record
+from tenant_apps.parameters.choices import SeriesKind
+from tenant_apps.parameters.models import DocumentSeries
+from tenant_apps.parameters.selectors import company_parameters, company_today
+from tenant_apps.parameters.services import parameters_seed
+
+from .. import engine
+from ..choices import ChunkStatus, InvoiceStatus, RunStatus
+from ..cycles import ARREARS, Cycle, cycle_containing, cycle_to_bill
+from ..models import BillingChunk, BillingRun
+from ..selectors import tax_table
+
+__all__ = [
+    "EXCEPTION_MESSAGES",
+    "Preview",
+    "billing_chunk_run",
+    "billing_run_fail",
+    "billing_run_finalize",
+    "billing_run_preview",
+    "billing_run_resume",
+    "billing_run_start",
+    "chunk_payers",
+    "exception_rows",
+]
+
+FINALIZE_ACTOR = "billing-run"
+
+# How the pages word a run's exceptions (engine.Summary.exceptions codes).
+EXCEPTION_MESSAGES = {
+    "nothing_billable": gettext_lazy(
+        "Payers with active postpaid products but nothing billable in the cycle"
+    ),
+    "missing_tax": gettext_lazy("Lines of systems with no tax rate"),
+    "credit_carried": gettext_lazy(
+        "Payers whose credits exceed the invoice: the credits wait for a later invoice"
+    ),
+    "zero_total": gettext_lazy("Invoices with a total of zero (issued as paid)"),
+}
+
+
+def chunk_payers() -> int:
+    """Payers per chunk (setting ``BILLING_RUN_CHUNK_PAYERS``, default 2,500)."""
+    return int(getattr(settings, "BILLING_RUN_CHUNK_PAYERS", 2500))
+
+
+def exception_rows(exceptions: list[dict]) -> list[dict]:
+    """The stored exceptions with their message, for the pages and the API."""
+    return [
+        {**row, "message": str(EXCEPTION_MESSAGES.get(row["code"], row["code"]))}
+        for row in exceptions
+    ]
+
+
+# --- the cycle --------------------------------------------------------------------------------
+
+
+def _cycle(cycle_start: dt.date | None, run_on: dt.date | None) -> tuple[Cycle, str]:
+    """The cycle to bill and the timing: ``cycle_start`` (checked) or the one the parameters
+    say for ``run_on`` (today). Refuses a cycle not closed yet (arrears) or not started yet
+    (advance)."""
+    params = company_parameters()
+    today = run_on or company_today(params.time_zone)
+    timing = params.billing_timing
+    if cycle_start is None:
+        return cycle_to_bill(today, params.billing_day, timing), timing
+    cycle = cycle_containing(cycle_start, params.billing_day)
+    if cycle.start != cycle_start:
+        raise ValidationError(
+            {
+                "cycle_start": _(
+                    "A cycle starts on the company's billing day (%(day)s); the nearest "
+                    "cycle starts on %(start)s."
+                )
+                % {"day": params.billing_day, "start": cycle.start.isoformat()}
+            }
+        )
+    if timing == ARREARS and cycle.end > today:
+        raise ValidationError(
+            {
+                "cycle_start": _(
+                    "This cycle is not closed yet: it is billed in arrears from %(end)s."
+                )
+                % {"end": cycle.end.isoformat()}
+            }
+        )
+    if cycle.start > today:
+        raise ValidationError({"cycle_start": _("This cycle has not started yet.")})
+    return cycle, timing
+
+
+def _context(run: BillingRun) -> engine.Context:
+    params = company_parameters()
+    return engine.Context(
+        cycle=Cycle(run.cycle_start, run.cycle_end),
+        issued_on=run.issued_on,
+        due_on=run.due_on,
+        decimals=params.currency_decimals,
+        currency=params.currency,
+        language=params.locale,
+        table=tax_table(),
+        run_id=run.pk,
+    )
+
+
+# --- preview ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Preview:
+    cycle: Cycle
+    timing: str
+    issued_on: dt.date
+    due_on: dt.date
+    invoices: int
+    total: Decimal
+    totals_by_system: dict[str, Decimal]
+    exceptions: list[dict] = field(default_factory=list)
+    run: BillingRun | None = None
+
+
+def billing_run_preview(
+    *, cycle_start: dt.date | None = None, run_on: dt.date | None = None
+) -> Preview:
+    """What a run of the cycle would bill, computed as the run does, writing nothing: invoices,
+    total, totals by system and the exceptions. For a cycle already run, the run's figures."""
+    cycle, timing = _cycle(cycle_start, run_on)
+    params = company_parameters()
+    issued_on = run_on or company_today(params.time_zone)
+    due_on = issued_on + dt.timedelta(days=params.days_to_due)
+    run = BillingRun.objects.filter(cycle_start=cycle.start).first()
+    if run is not None and run.status == RunStatus.DONE:
+        return Preview(
+            cycle=cycle,
+            timing=run.timing,
+            issued_on=run.issued_on,
+            due_on=run.due_on,
+            invoices=run.invoices_count,
+            total=run.total,
+            totals_by_system={k: Decimal(v) for k, v in run.totals_by_system.items()},
+            exceptions=run.exceptions,
+            run=run,
+        )
+    ctx = engine.Context(
+        cycle=cycle,
+        issued_on=issued_on,
+        due_on=due_on,
+        decimals=params.currency_decimals,
+        currency=params.currency,
+        language=params.locale,
+        table=tax_table(),
+    )
+    total = engine.Summary()
+    with connection.cursor() as cursor:
+        for kind, low, high in engine.payer_ranges(cursor, cycle, chunk_payers()):
+            total.add(engine.chunk_compute(cursor, ctx, kind, low, high).summary)
+    return Preview(
+        cycle=cycle,
+        timing=timing,
+        issued_on=issued_on,
+        due_on=due_on,
+        invoices=total.invoices,
+        total=total.total,
+        totals_by_system=dict(sorted(total.by_system.items())),
+        exceptions=total.exceptions(),
+        run=run,
+    )
+
+
+# --- start and resume -------------------------------------------------------------------------
+
+
+def _enqueue(run: BillingRun, indexes: list[int]) -> None:
+    from ..tasks_runs import billing_run_chunk, billing_run_finalize
+
+    run_id = run.pk
+
+    def send():
+        if indexes:
+            for index in indexes:
+                billing_run_chunk.delay(run_id, index)
+        else:
+            billing_run_finalize.delay(run_id)
+
+    transaction.on_commit(send)
+
+
+@transaction.atomic
+def billing_run_start(
+    *, actor: Actor, cycle_start: dt.date | None = None, issued_on: dt.date | None = None
+) -> BillingRun:
+    """Start the run of a cycle (the one the parameters say for today by default): the run and
+    its chunks, and one task per chunk once committed. A cycle already done is returned as is
+    (nothing is billed twice); a cycle started and not done is resumed."""
+    params = company_parameters()
+    cycle, timing = _cycle(cycle_start, None)
+    # One start at a time per company: the second waits, then finds the first's run.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('billing.run_start'))")
+    run = BillingRun.objects.select_for_update().filter(cycle_start=cycle.start).first()
+    if run is not None:
+        if run.status == RunStatus.DONE:
+            return run
+        return billing_run_resume(actor=actor, run=run)
+    issued_on = issued_on or company_today(params.time_zone)
+    if issued_on < cycle.start:
+        raise ValidationError({"issued_on": _("The issue date cannot be before the cycle.")})
+    run = BillingRun(
+        cycle_start=cycle.start,
+        cycle_end=cycle.end,
+        timing=timing,
+        issued_on=issued_on,
+        due_on=issued_on + dt.timedelta(days=params.days_to_due),
+        requested_by=actor.label,
+    )
+    run.full_clean()
+    run.save()
+    with connection.cursor() as cursor:
+        ranges = engine.payer_ranges(cursor, cycle, chunk_payers())
+    BillingChunk.objects.bulk_create(
+        BillingChunk(run=run, index=i, payer_kind=kind, low_id=low, high_id=high)
+        for i, (kind, low, high) in enumerate(ranges)
+    )
+    run.chunks_total = len(ranges)
+    run.save(update_fields=["chunks_total"])
+    audit_record(
+        actor=actor,
+        action="billing.run_start",
+        target=run,
+        changes={
+            "cycle": [cycle.start.isoformat(), cycle.end.isoformat()],
+            "timing": timing,
+            "issued_on": issued_on.isoformat(),
+            "chunks": len(ranges),
+        },
+    )
+    _enqueue(run, list(range(len(ranges))))
+    return run
+
+
+@transaction.atomic
+def billing_run_resume(*, actor: Actor, run: BillingRun) -> BillingRun:
+    """Enqueue again what a run has not done: its pending chunks, or its finalize. A run done
+    is returned as is."""
+    run = BillingRun.objects.select_for_update().get(pk=run.pk)
+    if run.status == RunStatus.DONE:
+        return run
+    pending = list(run.chunks.filter(status=ChunkStatus.PENDING).values_list("index", flat=True))
+    before = run.status
+    run.status = RunStatus.RUNNING if run.started_at else RunStatus.QUEUED
+    run.error = ""
+    run.save(update_fields=["status", "error"])
+    if before != RunStatus.QUEUED or pending != list(range(run.chunks_total)):
+        audit_record(
+            actor=actor,
+            action="billing.run_resume",
+            target=run,
+            changes={"status": [before, run.status], "pending_chunks": len(pending)},
+        )
+    _enqueue(run, pending)
+    return run
+
+
+# --- the chunks -------------------------------------------------------------------------------
+
+
+def billing_chunk_run(*, run_id: int, index: int) -> bool:
+    """Bill chunk ``index`` of run ``run_id`` in one transaction (nothing when it is done).
+    Returns whether it was the run's last chunk (finalize is then enqueued on commit)."""
+    with transaction.atomic():
+        chunk = (
+            BillingChunk.objects.select_for_update()
+            .select_related("run")
+            .filter(run_id=run_id, index=index)
+            .first()
+        )
+        if chunk is None or chunk.status == ChunkStatus.DONE:
+            return False
+        run = chunk.run
+        ctx = _context(run)
+        with connection.cursor() as cursor:
+            result = engine.chunk_compute(
+                cursor, ctx, chunk.payer_kind, chunk.low_id, chunk.high_id, lock_charges=True
+            )
+            engine.chunk_write(cursor, ctx, chunk.payer_kind, result)
+            if engine.AFTER_WRITE is not None:
+                engine.AFTER_WRITE()
+            summary = result.summary
+            chunk.status = ChunkStatus.DONE
+            chunk.invoices_count = summary.invoices
+            chunk.total = summary.total
+            chunk.summary = summary.as_json()
+            chunk.finished_at = timezone.now()
+            chunk.save(
+                update_fields=["status", "invoices_count", "total", "summary", "finished_at"]
+            )
+            cursor.execute(
+                "UPDATE billing_billingrun SET chunks_done = chunks_done + 1,"
+                " invoices_count = invoices_count + %s, total = total + %s,"
+                " status = CASE WHEN status IN ('queued', 'failed') THEN 'running' ELSE status END,"
+                " started_at = COALESCE(started_at, now()) WHERE id = %s"
+                " RETURNING chunks_done, chunks_total",
+                [summary.invoices, summary.total, run_id],
+            )
+            done, total = cursor.fetchone()
+        last = done >= total
+        if last:
+            _enqueue(run, [])
+        return last
+
+
+def billing_run_fail(*, run_id: int, error: str) -> None:
+    """Mark a run failed (a chunk or finalize gave up after its retries); resume it later."""
+    BillingRun.objects.filter(pk=run_id).exclude(status=RunStatus.DONE).update(
+        status=RunStatus.FAILED, error=error[:2000]
+    )
+
+
+# --- finalize ---------------------------------------------------------------------------------
+
+_FINALIZE = """
+WITH numbered AS (
+    SELECT id, %(first)s - 1 + row_number() OVER (
+        ORDER BY customer_id IS NULL, customer_id, group_id) AS n
+    FROM billing_invoice WHERE run_id = %(run)s AND status = 'draft'
+), formatted AS (
+    SELECT id, %(prefix)s || CASE WHEN length(n::text) >= %(padding)s THEN n::text
+        ELSE lpad(n::text, %(padding)s, '0') END AS number
+    FROM numbered
+), posted AS (
+    INSERT INTO ledger_entry
+        (account_id, kind, amount, description, posted_at, due_on, idempotency_key, posted_by)
+    SELECT i.account_id, 'invoice', i.total, %(before)s || f.number || %(after)s, now(),
+        i.due_on, 'invoice:' || i.id, %(by)s
+    FROM billing_invoice i JOIN formatted f ON f.id = i.id
+    WHERE i.total <> 0
+    RETURNING id, idempotency_key
+)
+UPDATE billing_invoice i
+SET number = f.number,
+    status = CASE WHEN i.total > 0 THEN %(open)s ELSE %(paid)s END,
+    entry_id = p.id
+FROM formatted f LEFT JOIN posted p ON p.idempotency_key = 'invoice:' || f.id
+WHERE i.id = f.id
+"""
+
+
+def billing_run_finalize(*, run_id: int) -> BillingRun:
+    """Number the run's draft invoices in the company's series (customers, then groups, by id;
+    gapless: the series row is locked until commit, a rollback gives the numbers back), post
+    their ledger entries (none for a total of 0: paid), open them and close the run, in one
+    transaction. Does nothing for a run done or with chunks still pending."""
+    BillingRun.objects.filter(pk=run_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).update(
+        status=RunStatus.FINALIZING
+    )
+    with transaction.atomic():
+        run = BillingRun.objects.select_for_update().get(pk=run_id)
+        if run.status == RunStatus.DONE:
+            return run
+        if run.chunks.filter(status=ChunkStatus.PENDING).exists():
+            return run
+        params = company_parameters()
+        series = DocumentSeries.objects.select_for_update().filter(kind=SeriesKind.INVOICE).first()
+        if series is None:
+            parameters_seed()
+            series = DocumentSeries.objects.select_for_update().get(kind=SeriesKind.INVOICE)
+        drafts = run.invoices.filter(status=InvoiceStatus.DRAFT).count()
+        first = series.next_number
+        mark = "\x00"
+        with translation.override(params.locale):
+            before, after = (_("Invoice %(number)s") % {"number": mark}).split(mark)
+        if drafts:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    _FINALIZE,
+                    {
+                        "first": first,
+                        "run": run.pk,
+                        "prefix": series.prefix,
+                        "padding": series.padding,
+                        "before": before,
+                        "after": after,
+                        "by": run.requested_by,
+                        "open": InvoiceStatus.OPEN.value,
+                        "paid": InvoiceStatus.PAID.value,
+                    },
+                )
+                if cursor.rowcount != drafts:
+                    raise RuntimeError("the drafts changed while the run was finalized")
+            series.next_number = first + drafts
+            series.save(update_fields=["next_number"])
+        if engine.AFTER_WRITE is not None:
+            engine.AFTER_WRITE()
+        summary = engine.Summary()
+        for data in run.chunks.values_list("summary", flat=True):
+            summary.add(engine.Summary.from_json(data))
+        run.status = RunStatus.DONE
+        run.finished_at = timezone.now()
+        run.started_at = run.started_at or run.finished_at
+        run.chunks_done = run.chunks_total
+        run.invoices_count = summary.invoices
+        run.total = summary.total
+        run.totals_by_system = {k: str(v) for k, v in sorted(summary.by_system.items())}
+        run.exceptions = summary.exceptions()
+        run.error = ""
+        run.save()
+        numbers = [series.format(first), series.format(first + drafts - 1)] if drafts else []
+        audit_record(
+            actor=Actor.system(FINALIZE_ACTOR),
+            action="billing.run_done",
+            target=run,
+            changes={
+                "requested_by": run.requested_by,
+                "invoices": summary.invoices,
+                "total": str(summary.total),
+                "numbers": numbers,
+            },
+        )
+    return run
