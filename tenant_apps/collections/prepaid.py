@@ -16,9 +16,15 @@ Rules:
   charged (the day key, ``prepaid:<subscription>:<YYYY-MM-DD>``, is the ledger entry's
   idempotency key) is not charged again: running the job twice for a day changes nothing.
 * **Reactivation.** A recharge that brings an inactive subscription's balance to the plan's
-  minimum recharge or above reactivates it, and the day of the reactivation is charged at once
-  (with that day's key, so the midnight job does not charge it again). An accepted recharge
-  that leaves the balance below the minimum is credited and the subscription stays inactive.
+  minimum recharge or above (and covering the day's value) reactivates it, and the day of the
+  reactivation is charged at once (with that day's key, so the midnight job does not charge it
+  again). An accepted recharge that leaves the balance below the minimum (or the day's value)
+  is credited and the subscription stays inactive.
+* **Wallet.** At run time the balance is the customer's (one wallet per customer): the daily
+  value charged is that of all the customer's active prepaid products on the day, its day key
+  is :func:`wallet_day_key`, and the minimum recharge is the highest of its plans' minimums
+  (:func:`wallet_minimum`). A product started on a day the wallet was already charged pays what
+  the day's value grows by (:func:`start_key`), so a day's charges add up to its value.
 * **Switches.** Prepaid -> postpaid credits the remaining prepaid balance to the current
   account (nothing when it is zero). Postpaid -> prepaid is refused while the customer has
   overdue debt (the prorated final postpaid invoice is billing's job).
@@ -119,6 +125,33 @@ def day_key(subscription_id: int, day: date) -> str:
     return f"prepaid:{subscription_id}:{day.isoformat()}"
 
 
+def wallet_day_key(wallet_id: int, day: date) -> str:
+    """The idempotency key of a wallet's daily charge (one per wallet and day), shared by the
+    midnight job, the reactivation and the activation, so a day is never charged twice."""
+    return f"prepaid:day:{wallet_id}:{day.isoformat()}"
+
+
+def start_key(subscription_id: int, day: date) -> str:
+    """The key of a product's own first day, when it starts on a day already charged."""
+    return f"prepaid:start:{subscription_id}:{day.isoformat()}"
+
+
+def wallet_minimum(minimums: Iterable[Decimal | None], default: Decimal) -> Decimal:
+    """The minimum recharge of a wallet: the highest of its plans' minimums (an empty one is
+    the company's ``default``); ``default`` when it has no prepaid plan."""
+    values = [default if m is None else m for m in minimums]
+    return max(values) if values else default
+
+
+def days_left(balance: Decimal, value: Decimal) -> int | None:
+    """Whole days the balance pays at the daily value (``None``: no daily value)."""
+    if value <= 0:
+        return None
+    if balance <= 0:
+        return 0
+    return int((balance / value).to_integral_value(rounding=ROUND_FLOOR))
+
+
 def local_day(now: datetime, timezone: str) -> date:
     """The company's local date at ``now`` (an aware datetime): the day its last midnight began."""
     if now.tzinfo is None:
@@ -164,14 +197,14 @@ def recharge(
     if refusal:
         return RechargeOutcome(False, refusal, ZERO, False, ZERO, None, state)
     balance = state.balance + amount
-    if state.active or balance < minimum:
+    value = daily_value(plan.daily_costs, places=places)
+    if state.active or balance < minimum or balance < value:
         after = PrepaidState(state.subscription_id, balance, state.active, state.last_charged_on)
         return RechargeOutcome(True, None, amount, False, ZERO, None, after)
     # Reactivation: the day is charged now, unless it was already charged.
     if state.last_charged_on is not None and state.last_charged_on >= day:
         after = PrepaidState(state.subscription_id, balance, True, state.last_charged_on)
         return RechargeOutcome(True, None, amount, True, ZERO, None, after)
-    value = daily_value(plan.daily_costs, places=places)
     after = PrepaidState(state.subscription_id, balance - value, True, day)
     return RechargeOutcome(
         True, None, amount, True, value, day_key(state.subscription_id, day), after

@@ -216,3 +216,48 @@ def test_postpaid_to_prepaid_from_the_dunning_facts():
     blocked = p.to_prepaid(overdue_debt=a.dunning(due_yesterday, on=TODAY, grace_days=5).overdue)
     allowed = p.to_prepaid(overdue_debt=a.dunning(due_today, on=TODAY, grace_days=5).overdue)
     assert (blocked.allowed, allowed.allowed) == (False, True)
+
+
+WALLET_MINIMUMS = [
+    # the plans' minimums (None: empty), the company's default, the wallet's minimum
+    ((), "20.00", "20.00"),
+    ((None,), "20.00", "20.00"),
+    (("30.00", None), "20.00", "30.00"),
+    (("30.00", "50.00"), "20.00", "50.00"),
+    (("10.00", None), "20.00", "20.00"),
+]
+
+
+@pytest.mark.parametrize(("minimums", "default", "expected"), WALLET_MINIMUMS)
+def test_a_wallets_minimum_is_the_highest_of_its_plans(minimums, default, expected):
+    values = tuple(None if m is None else D(m) for m in minimums)
+    assert p.wallet_minimum(values, D(default)) == D(expected)
+
+
+DAYS_LEFT = [
+    # balance, daily value, whole days left
+    ("10.00", "2.00", 5),
+    ("9.99", "2.00", 4),
+    ("0.00", "2.00", 0),
+    ("-3.00", "2.00", 0),
+    ("5.00", "0.00", None),
+]
+
+
+@pytest.mark.parametrize(("balance", "value", "left"), DAYS_LEFT)
+def test_days_left_at_the_daily_value(balance, value, left):
+    assert p.days_left(D(balance), D(value)) == left
+
+
+def test_wallet_keys():
+    assert p.wallet_day_key(12, dt.date(2026, 6, 10)) == "prepaid:day:12:2026-06-10"
+    assert p.start_key(40, dt.date(2026, 6, 10)) == "prepaid:start:40:2026-06-10"
+
+
+def test_a_recharge_reaching_the_minimum_but_not_the_day_does_not_reactivate():
+    """Minimum 30.00 but a daily value of 31.00: 30.00 is credited, the services stay off
+    (turning them on would make the balance negative)."""
+    plan = p.PrepaidPlan(daily_costs=(D("31.0000"),), min_recharge=D("30.00"))
+    result = p.recharge(state("0.00", False), plan, D("30.00"), day=TODAY)
+    assert (result.accepted, result.reactivated, result.charged) == (True, False, D("0"))
+    assert (result.state.balance, result.state.active) == (D("30.00"), False)

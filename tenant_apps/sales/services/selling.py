@@ -795,6 +795,15 @@ def plan_change(
             {"subscription": _("Suspended products cannot change plan; settle the debt first.")}
         )
     old_ids = [s.pk for s in old]
+    # --- prepaid switch (S4; tenant_apps.prepaid owns these hooks) ---
+    from tenant_apps.prepaid import services as prepaid_hooks
+
+    switch = prepaid_hooks.switch_of(subscription.plan, new_plan)
+    if switch:
+        prepaid_hooks.prepaid_switch_check(
+            switch=switch, customer=customer, effective_on=effective_on, today=today
+        )
+    # --- end prepaid switch ---
     _check_address(customer, address)
     items = _sale_items(new_plan, optional_items)
     failures = _failures(
@@ -926,6 +935,12 @@ def plan_change(
         replaces=old_ids,
         effective_on=effective_on,
     )
+    # --- prepaid switch (S4; tenant_apps.prepaid owns these hooks) ---
+    if switch:
+        prepaid_hooks.prepaid_switch_apply(
+            actor=actor, switch=switch, sale=sale, old=old, new=new, effective_on=effective_on
+        )
+    # --- end prepaid switch ---
     customer_status_refresh(customer_id=customer.pk)
     return sale
 
@@ -986,6 +1001,12 @@ def _activate(
         changes["note"] = note
     audit_record(actor=actor, action=action, target=sub, changes=changes)
     _installation_charge(actor=actor, sale=sub.sale)
+    # --- prepaid first day (S4; tenant_apps.prepaid owns this hook) ---
+    if sub.prepaid:
+        from tenant_apps.prepaid.services import prepaid_subscription_started
+
+        prepaid_subscription_started(actor=actor, subscription=sub, on=on)
+    # --- end prepaid first day ---
     customer_status_refresh(customer_id=sub.customer_id)
     return sub
 
