@@ -15,8 +15,6 @@ from tenant_apps.factories import (
     SalesPlanFactory,
     ZoneFactory,
 )
-from tenant_apps.ledger.models import Account
-from tenant_apps.ledger.services import entry_post
 from tenant_apps.sales.models import (
     Sale,
     ServiceRequest,
@@ -121,23 +119,26 @@ def rich_customer(*, tax_id="52998224725", name="Maria da Silva"):
         contact_record_create(
             actor=ACTOR, customer=customer, channel="phone", reason=f"Question {n}"
         )
-    account = Account.objects.get(customer=customer)
-    entry_post(
+    # An invoice of 150.00 due on 5 January, 50.00 of it paid (issue 4's services).
+    from tenant_apps.billing.services.issue import LineSpec, invoice_issue
+    from tenant_apps.collections.services import payment_receive
+
+    invoice_issue(
         actor=ACTOR,
-        account=account,
-        kind="invoice",
-        amount=Decimal("150.00"),
-        description="Invoice 1",
+        kind="one_off",
+        lines=[LineSpec(kind="charge", description="Invoice 1", amount=Decimal("150.00"))],
         idempotency_key=f"test-inv-1-{customer.pk}",
+        customer=customer,
+        issued_on=dt.date(2025, 12, 26),
         due_on=dt.date(2026, 1, 5),
     )
-    entry_post(
+    payment_receive(
         actor=ACTOR,
-        account=account,
-        kind="payment",
-        amount=Decimal("-50.00"),
-        description="Payment",
+        amount=Decimal("50.00"),
+        origin="cash_desk",
+        received_on=dt.date(2026, 1, 2),
         idempotency_key=f"test-pay-1-{customer.pk}",
+        customer=customer,
     )
     customer.refresh_from_db()
     return customer

@@ -72,9 +72,10 @@ def test_overview_statement_reads_every_table_by_an_index(in_a1):
     assert "audit_event_object" in plan, plan  # the history, by the audit trail's index
 
 
-def test_an_entry_without_due_date_is_due_the_local_day_it_was_posted(in_a1):
-    """Posted at 01:30 UTC on 2 March is 22:30 on 1 March in São Paulo: on 2 March it is one day
-    overdue, for the 360 and for the ledger's own selector (whatever the server's time zone)."""
+def test_an_opening_without_due_date_is_due_the_local_day_it_was_posted(in_a1):
+    """A migrated opening balance posted at 01:30 UTC on 2 March is 22:30 on 1 March in São
+    Paulo: on 2 March it is one day overdue, for the 360 and for the ledger's own selector
+    (whatever the server's time zone)."""
     from tenant_apps.factories import CustomerFactory
 
     customer = CustomerFactory()
@@ -82,7 +83,7 @@ def test_an_entry_without_due_date_is_due_the_local_day_it_was_posted(in_a1):
     with connection.cursor() as cur:
         cur.execute(
             "INSERT INTO ledger_entry (account_id, kind, amount, description, posted_at, "
-            "idempotency_key, posted_by) VALUES (%s, 'fee', 10.00, 'fee', "
+            "idempotency_key, posted_by) VALUES (%s, 'opening', 10.00, 'opening', "
             "'2026-03-02 01:30:00+00', %s, 'tests')",
             [account.pk, f"tz-{customer.pk}"],
         )

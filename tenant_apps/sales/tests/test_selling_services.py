@@ -121,11 +121,12 @@ def sell(shop: Shop, **kw) -> Sale:
 
 
 def post_debt(customer, amount: str, days_ago: int, key: str) -> None:
-    """An invoice of ``amount`` due ``days_ago`` days ago, unpaid."""
+    """A migrated opening balance of ``amount`` due ``days_ago`` days ago, unpaid (debt counts
+    open invoices and what remains of opening balances)."""
     entry_post(
         actor=ACTOR,
         account=Account.objects.get(customer=customer),
-        kind=EntryKind.INVOICE,
+        kind=EntryKind.OPENING,
         amount=Decimal(amount),
         description="Fatura antiga",
         idempotency_key=key,
