@@ -1,0 +1,186 @@
+"""Exactly once when a process dies mid-run (issue 4): a real process is SIGKILLed after writing
+a chunk's invoices, before its commit, and again in the middle of finalize; the run is then
+resumed and every invoice exists once, numbered without gaps, with one ledger entry each.
+
+A subprocess cannot see a test's transaction, so this module works in a company of its own
+(``bill-kill``, created once and committed, like the session world; its rows are wiped at the
+start of each run of the module) outside the per-test transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+
+ROOT = Path(__file__).resolve().parents[3]
+SLUG = "bill-kill"
+WIPE = (
+    "billing_invoiceline, billing_oneoffcharge, billing_invoice, billing_billingchunk,"
+    " billing_billingrun, ledger_entry, ledger_account, sales_subscriptionpromotion,"
+    " sales_subscription, sales_sale, customers_address, customers_customer"
+)
+
+SCRIPT = textwrap.dedent(
+    """
+    import os, signal, sys
+    import django
+    django.setup()
+    from tenants.models import Company
+    from tenants.schemas import company_context
+    from tenant_apps.billing import engine
+    from tenant_apps.billing.services.runs import billing_chunk_run, billing_run_finalize
+
+    engine.AFTER_WRITE = lambda: os.kill(os.getpid(), signal.SIGKILL)
+    what, run_id, index, slug = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+    with company_context(Company.objects.get(slug=slug)):
+        if what == "chunk":
+            billing_chunk_run(run_id=run_id, index=index)
+        else:
+            billing_run_finalize(run_id=run_id)
+    print("not killed")
+    """
+)
+
+
+def _company():
+    from shared_apps.audit.actor import Actor
+    from tenants import services
+    from tenants.choices import CompanyStatus
+    from tenants.models import Company, Operator
+
+    company = Company.objects.filter(slug=SLUG).first()
+    if company is None:
+        operator = Operator.objects.filter(slug="op-bill-kill").first()
+        if operator is None:
+            operator, company = services.operator_create(
+                actor=Actor.system("tests"),
+                name="Operadora Kill",
+                slug="op-bill-kill",
+                first_company=services.CompanyInput(name="Bill Kill", slug=SLUG),
+            )
+        company = Company.objects.get(slug=SLUG)
+    company.refresh_from_db()
+    if company.status != CompanyStatus.READY:
+        services.company_provision(company_id=company.pk)
+        company.refresh_from_db()
+    return company
+
+
+def _subprocess(what: str, run_id: int, index: int = 0) -> subprocess.CompletedProcess:
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}"
+    if db.get("PASSWORD"):
+        url += f":{db['PASSWORD']}"
+    url += f"@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "PYTHONPATH": str(ROOT),
+    }
+    return subprocess.run(
+        [sys.executable, "-c", SCRIPT, what, str(run_id), str(index), SLUG],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def committed(world, django_db_blocker, monkeypatch):
+    """Company bill-kill, wiped, with committed facts: 5 customers and a group."""
+    from tenant_apps.factories import CustomerFactory, GroupFactory
+    from tenants.schemas import company_context
+
+    from .run_facts import subscribe
+
+    with django_db_blocker.unblock():
+        company = _company()
+        with company_context(company):
+            with connection.cursor() as cursor:
+                cursor.execute(f"TRUNCATE {WIPE} CASCADE")
+            group = GroupFactory()
+            for i in range(5):
+                subscribe(
+                    CustomerFactory(),
+                    price=f"{10 + i}.00",
+                    activated_on=dt.date(2026, 1, 1),
+                    promotions=[("percent", "50.00", dt.date(2026, 1, 1), None)] if i == 2 else [],
+                )
+            subscribe(price="7.00", activated_on=dt.date(2026, 1, 1), group=group)
+            yield company
+        connection.set_schema_to_public()
+
+
+@override_settings(BILLING_RUN_CHUNK_PAYERS=2)
+def test_killed_chunk_and_killed_finalize_then_resume_bill_each_invoice_once(
+    committed, monkeypatch
+):
+    from tenant_apps.billing.choices import ChunkStatus, RunStatus
+    from tenant_apps.billing.models import BillingChunk, BillingRun, Invoice
+    from tenant_apps.billing.services import runs
+    from tenant_apps.ledger.models import Entry
+    from tenant_apps.parameters.models import DocumentSeries
+
+    from .run_facts import ACTOR
+
+    series = DocumentSeries.objects.get(kind="invoice")
+    first_number = series.next_number
+    # Start without the tasks (they would run eagerly here): the chunks stay pending.
+    enqueue = runs._enqueue
+    monkeypatch.setattr(runs, "_enqueue", lambda run, indexes: None)
+    run = runs.billing_run_start(actor=ACTOR, cycle_start=dt.date(2026, 3, 1))
+    assert run.chunks_total == 4
+    runs.billing_chunk_run(run_id=run.pk, index=0)
+
+    # A process is killed after writing chunk 1's invoices and lines, before its commit.
+    killed = _subprocess("chunk", run.pk, 1)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    assert BillingChunk.objects.get(run=run, index=1).status == ChunkStatus.PENDING
+    assert Invoice.objects.filter(run=run).count() == 2  # chunk 0's only: 1's rolled back
+
+    # The chunk is billed again from nothing (as its redelivered task does), and the rest.
+    for index in (1, 2, 3):
+        runs.billing_chunk_run(run_id=run.pk, index=index)
+    run.refresh_from_db()
+    assert run.chunks_done == 4
+    assert Invoice.objects.filter(run=run, status="draft").count() == 6
+
+    # A process is killed in the middle of finalize (numbered and posted, not committed).
+    killed = _subprocess("finalize", run.pk)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    series.refresh_from_db()
+    assert series.next_number == first_number  # the numbers were given back
+    assert not Entry.objects.filter(idempotency_key__startswith="invoice:").exists()
+
+    # Resumed (its tasks run now, eagerly): finalize, once.
+    run.refresh_from_db()
+    assert run.status == RunStatus.FINALIZING  # left so by the killed process
+    monkeypatch.setattr(runs, "_enqueue", enqueue)
+    runs.billing_run_resume(actor=ACTOR, run=run)
+    run = BillingRun.objects.get(pk=run.pk)
+    assert run.status == RunStatus.DONE
+    runs.billing_run_start(actor=ACTOR, cycle_start=dt.date(2026, 3, 1))  # again: nothing
+    invoices = list(Invoice.objects.filter(run=run).order_by("number"))
+    payers = [(inv.customer_id, inv.group_id) for inv in invoices]
+    assert len(payers) == len(set(payers)) == 6
+    assert [inv.number for inv in invoices] == [series.format(first_number + i) for i in range(6)]
+    series.refresh_from_db()
+    assert series.next_number == first_number + 6
+    entries = Entry.objects.filter(idempotency_key__startswith="invoice:")
+    assert entries.count() == 6
+    assert sorted(e.amount for e in entries) == sorted(inv.total for inv in invoices)
+    assert sum(inv.total for inv in invoices) == Decimal("61.00")  # 10+11+6+13+14 + 7
+    assert run.invoices_count == 6 and run.total == Decimal("61.00")
