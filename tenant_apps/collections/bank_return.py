@@ -59,6 +59,15 @@ as ``ignored``.
 
 The bank's own id is ``<bank code (cols 1-3)>/<nosso número>``; the key hashes the T and U
 lines together.
+
+**How the import uses a record** (``services.bank_return_import``): the record is matched to
+an invoice by its ``invoice_number`` (exactly as printed), else by its ``payment_reference``:
+either the invoice number itself, or the digits of the number in the company's invoice series
+(leading zeros and the prefix's own digits optional: with prefix ``FT`` and 6 digits,
+``123``, ``000123`` and ``00000000000000000123`` all stand for ``FT000123``), which is what a
+bank slip's nosso número carries. A matched record is posted as a bank-slip payment of the
+invoice's payer, that invoice settled first; its idempotency key is the record's, so the same
+line imported again is reported "already imported" and posts nothing.
 """
 
 from __future__ import annotations

@@ -1,0 +1,125 @@
+"""Bank return imports through the service: matched by invoice number, by payment reference
+(the invoice number's digits, as a bank slip's nosso número carries them), unmatched and bad
+lines reported, a re-import posting nothing new; CSV and CNAB 240."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from tenant_apps.collections.models import BankReturnLine, Payment
+from tenant_apps.collections.services import bank_return_import
+from tenant_apps.factories import CustomerFactory
+
+from .helpers import ACTOR, invoice
+from .test_bank_return import (
+    cnab_text,
+    file_header,
+    file_trailer,
+    lot_header,
+    lot_trailer,
+    seg_t,
+    seg_u,
+)
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+def digits(number: str) -> str:
+    return re.sub(r"\D", "", number).zfill(20)
+
+
+def outcomes(batch):
+    return list(
+        BankReturnLine.objects.filter(bank_return=batch)
+        .order_by("line_no")
+        .values_list("line_no", "outcome")
+    )
+
+
+def test_csv_import_matches_by_number_and_reference_and_reimport_posts_nothing(in_a1):
+    customer, other = CustomerFactory(), CustomerFactory()
+    by_number = invoice(customer, "99.90", dt.date(2026, 11, 10))
+    by_reference = invoice(other, "50.00", dt.date(2026, 11, 10))
+    data = (
+        "invoice_number;payment_reference;amount_paid;paid_on;fees;bank_id\n"
+        f"{by_number.number};;99,90;05/11/2026;1,50;TX-1\n"
+        f";{digits(by_reference.number)};30.00;2026-11-06;;TX-2\n"
+        ";99999999999999999999;10.00;2026-11-06;;TX-3\n"
+        f"{by_number.number};;abc;2026-11-06;;TX-4\n"
+    ).encode()
+    batch = bank_return_import(actor=ACTOR, file_name="ret.csv", data=data)
+    assert batch.layout == "csv"
+    assert outcomes(batch) == [(2, "matched"), (3, "matched"), (4, "unmatched"), (5, "error")]
+    assert (batch.records, batch.matched, batch.already, batch.unmatched, batch.errors) == (
+        3,
+        2,
+        0,
+        1,
+        1,
+    )
+    assert batch.total == D("129.90")
+    by_number.refresh_from_db()
+    by_reference.refresh_from_db()
+    assert (by_number.status, by_number.open_amount) == ("paid", D("0.00"))
+    assert (by_reference.status, by_reference.open_amount) == ("open", D("20.00"))
+    paid = Payment.objects.get(bank_return=batch, customer=customer)
+    assert (paid.origin, paid.received_on, paid.amount) == (
+        "bank_slip",
+        dt.date(2026, 11, 5),
+        D("99.90"),
+    )
+    unmatched = BankReturnLine.objects.get(bank_return=batch, line_no=4)
+    assert "99999999999999999999" in unmatched.message
+
+    again = bank_return_import(actor=ACTOR, file_name="ret.csv", data=data)
+    assert outcomes(again) == [(2, "already"), (3, "already"), (4, "unmatched"), (5, "error")]
+    assert (again.matched, again.already, again.total) == (0, 2, D("0.00"))
+    assert Payment.objects.filter(bank_return__in=[batch, again]).count() == 2
+
+
+def test_cnab240_import(in_a1):
+    customer = CustomerFactory()
+    first = invoice(customer, "99.90", dt.date(2026, 11, 10))
+    second = invoice(customer, "1234.56", dt.date(2026, 11, 20))
+    lines = [
+        file_header(),
+        lot_header(),
+        seg_t(1, "06", "00000000000000000001", first.number, 150),  # by invoice number
+        seg_u(2, "06", 9990),
+        seg_t(3, "02", "00000000000000000002", "X", 0),  # entry confirmed: ignored
+        seg_u(4, "02", 0, paid_on="00000000", credited="00000000"),
+        seg_t(5, "17", digits(second.number), "", 0),  # by nosso número
+        seg_u(6, "17", 123456, credited="00000000"),
+        lot_trailer(8),
+        file_trailer(1, 10),
+    ]
+    data = cnab_text(lines).encode()
+    batch = bank_return_import(actor=ACTOR, file_name="ret.ret", data=data)
+    assert batch.layout == "cnab240"
+    assert outcomes(batch) == [(3, "matched"), (5, "ignored"), (7, "matched")]
+    for inv in (first, second):
+        inv.refresh_from_db()
+        assert inv.status == "paid"
+    again = bank_return_import(actor=ACTOR, file_name="ret.ret", data=data)
+    assert outcomes(again) == [(3, "already"), (5, "ignored"), (7, "already")]
+    assert Payment.objects.filter(customer=customer).count() == 2
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"amount_paid;paid_on\n10.00;2026-01-01\n",  # no invoice_number / reference column
+        cnab_text([file_header(), lot_header()]).encode(),  # no trailers
+    ],
+)
+def test_a_file_with_a_broken_structure_is_refused_whole(in_a1, data):
+    with pytest.raises(ValidationError) as exc:
+        bank_return_import(actor=ACTOR, file_name="bad", data=data)
+    assert "file" in exc.value.message_dict
