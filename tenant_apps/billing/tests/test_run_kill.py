@@ -184,3 +184,21 @@ def test_killed_chunk_and_killed_finalize_then_resume_bill_each_invoice_once(
     assert sorted(e.amount for e in entries) == sorted(inv.total for inv in invoices)
     assert sum(inv.total for inv in invoices) == Decimal("61.00")  # 10+11+6+13+14 + 7
     assert run.invoices_count == 6 and run.total == Decimal("61.00")
+
+
+@pytest.mark.django_db  # (also what makes pytest-django set up the test database for this module)
+def test_every_exception_code_is_worded(in_a1):
+    from tenant_apps.billing.engine import Summary
+    from tenant_apps.billing.services.runs import EXCEPTION_MESSAGES, exception_rows
+
+    summary = Summary(
+        missing_tax={"tv": 2},
+        nothing_billable=["customer:1"],
+        nothing_billable_count=1,
+        credit_carried=["group:3"],
+        credit_carried_count=1,
+        zero_total=1,
+    )
+    rows = exception_rows(summary.exceptions())
+    assert {row["code"] for row in rows} == set(EXCEPTION_MESSAGES)
+    assert all(row["message"] and row["message"] != row["code"] for row in rows)
