@@ -38,6 +38,8 @@ STEPS = [
 # Issue 3's scenarios (own database bench_customers; the 1M-customer company takes ~6 minutes
 # to generate the first time): --only customer_import,customer_search,customer_overview
 CUSTOMER_STEPS = ["customer_import", "customer_search", "customer_overview"]
+# Issue 4's scenarios, each with its own database: --only prepaid_daily
+ISSUE4_STEPS = ["prepaid_daily"]
 
 
 def run(module: str, *args: str) -> None:
@@ -169,6 +171,7 @@ def main(argv=None) -> None:
     wanted = args.only.split(",") if args.only else []
     steps = [s for s in STEPS if not wanted or s in wanted]
     steps += [s for s in CUSTOMER_STEPS if s in wanted]
+    steps += [s for s in ISSUE4_STEPS if s in wanted]
     if args.quick and "schema_size" in steps and not args.only:
         steps.remove("schema_size")
     t0 = time.perf_counter()
@@ -199,7 +202,7 @@ def main(argv=None) -> None:
                 )
             elif step == "schema_size":
                 run("schema_size", *(["--tables", "20", "--companies", "4"] if quick else []))
-            elif step in CUSTOMER_STEPS:
+            elif step in CUSTOMER_STEPS or step in ISSUE4_STEPS:
                 run(step)
     except subprocess.CalledProcessError as exc:
         sys.exit(f"benchmark failed: {exc}")
