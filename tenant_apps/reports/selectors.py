@@ -462,9 +462,9 @@ def _ageing_row(r: dict, **holder) -> AgeingRow:
     )
 
 
-def ageing_report(*, as_of: dt.date | None = None, top: int = 20) -> AgeingReport:
+def ageing_report(*, as_of: dt.date | None = None, top: int | None = 20) -> AgeingReport:
     """Open amounts by age (see the module's rules) on ``as_of`` (default: today in the
-    company's zone): totals and the ``top`` payers owing most."""
+    company's zone): totals and the ``top`` payers owing most (``None``: every payer)."""
     as_of = as_of or company_today()
     open_invoices = Invoice.objects.filter(
         status=InvoiceStatus.OPEN, open_amount__gt=0, issued_on__lte=as_of
@@ -481,6 +481,9 @@ def ageing_report(*, as_of: dt.date | None = None, top: int = 20) -> AgeingRepor
         "customer_id", "group_id", "customer__name", "customer__code", "group__name"
     ).annotate(**aggregates)
     payers = per_payer.count()
+    ordered = per_payer.order_by("-s_total", "customer__name", "group__name", "customer_id")
+    if top is not None:
+        ordered = ordered[:top]
     rows = [
         _ageing_row(
             r,
@@ -489,9 +492,7 @@ def ageing_report(*, as_of: dt.date | None = None, top: int = 20) -> AgeingRepor
             name=r["customer__name"] or r["group__name"] or "",
             code=r["customer__code"] or "",
         )
-        for r in per_payer.order_by("-s_total", "customer__name", "group__name", "customer_id")[
-            :top
-        ]
+        for r in ordered
     ]
     return AgeingReport(as_of=as_of, totals=totals, rows=rows, payers=payers)
 
