@@ -87,9 +87,12 @@ def test_recharge(in_a1, before, amount, accepted, reactivated, after, on):
     if reactivated:
         assert result.charged == D("2.00")
         assert statuses(shop.customer) == [("active", "")] * 3
-        assert Command.objects.filter(
-            subscription__customer=shop.customer, action="activate", reason="prepaid_recharge"
-        ).count() == 3
+        assert (
+            Command.objects.filter(
+                subscription__customer=shop.customer, action="activate", reason="prepaid_recharge"
+            ).count()
+            == 3
+        )
 
 
 def test_recharge_twice_with_the_same_key_is_one_recharge(in_a1):
