@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("tenant_apps.collections.api.urls")),
     path("", include("tenant_apps.prepaid.api.urls")),
     path("", include("tenant_apps.provisioning.api.urls")),
+    path("", include("tenant_apps.reports.api.urls")),
 ]
