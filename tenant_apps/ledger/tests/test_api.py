@@ -28,8 +28,8 @@ def accounts(world, db):
         x = CustomerFactory(name="Xavier")
         group = GroupFactory(name="Condomínio Sol")
         inv = invoice(x, line("160", "tv"), cycle=OCT)
-        pix = pay(x, "100", "pix", dt.date(2026, 11, 5), (inv, "100"))
-        pay(x, "30", "cash_desk", dt.date(2026, 11, 6), (inv, "30"))
+        pix = pay(x, "100", "pix", dt.date(2026, 11, 5), inv)
+        pay(x, "30", "cash_desk", dt.date(2026, 11, 6), inv)
         invoice(group, line("25"), cycle=OCT)
         return x, group, inv, pix
 

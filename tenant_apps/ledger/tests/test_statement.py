@@ -40,7 +40,7 @@ def account(in_a1):
     with posted_at(dt.date(2026, 10, 1)):
         one = invoice(customer, line("100"), cycle=OCT)
     with posted_at(dt.date(2026, 10, 10)):
-        pix = pay(customer, "60", "pix", dt.date(2026, 10, 10), (one, "60"))
+        pix = pay(customer, "60", "pix", dt.date(2026, 10, 10), one)
     with posted_at(dt.date(2026, 10, 31), 23):
         invoice(customer, line("50"), issued_on=dt.date(2026, 10, 31))
     with posted_at(dt.date(2026, 11, 1), 0):
@@ -66,11 +66,9 @@ def account(in_a1):
     with posted_at(dt.date(2026, 11, 5)):
         slip = pay(customer, "30", "bank_slip", dt.date(2026, 11, 5))
     with posted_at(dt.date(2026, 11, 6)):
-        from tenant_apps.ledger.services import entry_reverse
+        from tenant_apps.collections.services import payment_reverse
 
-        reversal = entry_reverse(actor=ACTOR, entry=slip.entry, reason="returned")
-        slip.reversal_entry = reversal
-        slip.save(update_fields=["reversal_entry"])
+        slip = payment_reverse(actor=ACTOR, payment=slip, reason="returned")
     return one.account, {"one": one, "three": three, "pix": pix, "slip": slip, "note": note}
 
 

@@ -65,47 +65,29 @@ def as_draft(inv: Invoice) -> None:
     Invoice.objects.filter(pk=inv.pk).update(status=InvoiceStatus.DRAFT, number=None)
 
 
-def pay(payer, amount: str, origin: str, on: dt.date, *allocations, reverse: bool = False):
-    """A payment with its credit entry and allocations, optionally reversed (allocation rows
-    mirrored, entry reversed) as the collections services leave them."""
-    from django.db.models import F
-
-    from tenant_apps.collections.choices import PaymentStatus
-    from tenant_apps.collections.models import Allocation, Payment
-    from tenant_apps.ledger.choices import EntryKind
-    from tenant_apps.ledger.services import account_open, entry_post, entry_reverse
+def pay(payer, amount: str, origin: str, on: dt.date, invoice=None, *, reverse: bool = False):
+    """A payment through the collections service (``invoice`` settled first, then the oldest
+    open invoices, the rest kept as credit), reversed by its service when ``reverse``."""
+    from tenant_apps.collections.services import payment_receive, payment_reverse
 
     holder = {"group": payer} if payer.__class__.__name__ == "Group" else {"customer": payer}
-    account = account_open(**holder)
-    key = f"report-test-pay:{next(_counter)}"
-    entry = entry_post(
+    payment = payment_receive(
         actor=ACTOR,
-        account=account,
-        kind=EntryKind.PAYMENT,
-        amount=-Decimal(amount),
-        description=f"Payment {origin}",
-        idempotency_key=key,
-    )
-    payment = Payment.objects.create(
-        account=account,
         amount=Decimal(amount),
         origin=origin,
         received_on=on,
-        entry=entry,
-        idempotency_key=key,
-        received_by="tests",
+        idempotency_key=f"report-test-pay:{next(_counter)}",
+        invoice=invoice,
         **holder,
     )
-    for inv, part in allocations:
-        Allocation.objects.create(payment=payment, invoice=inv, amount=Decimal(part))
-        Invoice.objects.filter(pk=inv.pk).update(open_amount=F("open_amount") - Decimal(part))
     if reverse:
-        for inv, part in allocations:
-            Allocation.objects.create(
-                payment=payment, invoice=inv, amount=-Decimal(part), reversal=True
-            )
-            Invoice.objects.filter(pk=inv.pk).update(open_amount=F("open_amount") + Decimal(part))
-        payment.reversal_entry = entry_reverse(actor=ACTOR, entry=entry, reason="returned")
-        payment.status = PaymentStatus.REVERSED
-        payment.save(update_fields=["reversal_entry", "status"])
+        payment = payment_reverse(actor=ACTOR, payment=payment, reason="returned")
     return payment
+
+
+def allocated(payment) -> dict:
+    """{invoice id: net amount} of a payment's allocations."""
+    from django.db.models import Sum
+
+    rows = payment.allocations.values("invoice_id").annotate(total=Sum("amount"))
+    return {r["invoice_id"]: r["total"] for r in rows if r["total"]}

@@ -45,10 +45,10 @@ def test_totals_and_top_payers(in_a1):
     group = GroupFactory(name="Condomínio Sol")
     a = invoice(x, line("100"), issued_on=dt.date(2026, 9, 1), due_on=dt.date(2026, 9, 1))
     invoice(x, line("50"), issued_on=dt.date(2026, 11, 20), due_on=dt.date(2026, 12, 10))
-    pay(x, "30", "pix", dt.date(2026, 10, 1), (a, "30"))  # a: 70 open, 93 days
+    pay(x, "30", "pix", dt.date(2026, 10, 1), a)  # a: 70 open, 93 days
     invoice(y, line("200"), issued_on=dt.date(2026, 11, 1), due_on=dt.date(2026, 11, 2))
     paid = invoice(z, line("40"), issued_on=dt.date(2026, 11, 1), due_on=dt.date(2026, 11, 2))
-    pay(z, "40", "pix", dt.date(2026, 11, 2), (paid, "40"))
+    pay(z, "40", "pix", dt.date(2026, 11, 2), paid)
     from tenant_apps.billing.models import Invoice
 
     Invoice.objects.filter(pk=paid.pk).update(status="paid")

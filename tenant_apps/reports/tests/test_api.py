@@ -28,7 +28,7 @@ def figures(world, db):
         a = invoice(
             x, line("100", "tv"), line("50", "internet"), cycle=OCT, due_on=dt.date(2026, 11, 10)
         )
-        pay(x, "100", "pix", dt.date(2026, 11, 5), (a, "100"))
+        pay(x, "100", "pix", dt.date(2026, 11, 5), a)
         return x, a
 
 

@@ -10,7 +10,7 @@ import pytest
 from tenant_apps.factories import CustomerFactory
 from tenant_apps.reports.selectors import SYSTEM_COLUMNS, collections_report
 
-from .helpers import OCT, invoice, line, pay, taxes
+from .helpers import OCT, allocated, invoice, line, pay, taxes
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +31,11 @@ def paid(in_a1):
     a = invoice(x, line("100", "tv"), line("50", "internet"), cycle=OCT)
     b = invoice(y, line("10", "telephony"), line("10", "vod"), line("10", ""), cycle=OCT)
     assert (a.total, b.total) == (D("160.00"), D("30.00"))
-    pay(x, "100", "pix", NOV5, (a, "100"))
-    pay(y, "10", "cash_desk", NOV5, (b, "10"))
-    pay(x, "80", "bank_slip", NOV20, (a, "60"))
-    pay(y, "50", "pix", NOV20, (b, "20"), reverse=True)
-    pay(y, "5", "card", dt.date(2026, 12, 2), (b, "5"))
+    assert allocated(pay(x, "100", "pix", NOV5, a)) == {a.pk: D("100")}
+    assert allocated(pay(y, "10", "cash_desk", NOV5, b)) == {b.pk: D("10")}
+    assert allocated(pay(x, "80", "bank_slip", NOV20, a)) == {a.pk: D("60")}
+    assert allocated(pay(y, "50", "pix", NOV20, b, reverse=True)) == {}
+    assert allocated(pay(y, "5", "card", dt.date(2026, 12, 2), b)) == {b.pk: D("5")}
     return a, b
 
 

@@ -41,9 +41,9 @@ def figures(world, db):
             due_on=dt.date(2026, 12, 10),
         )
         cancel(invoice(y, line("40", ""), issued_on=dt.date(2026, 11, 15)))
-        pay(x, "100", "pix", dt.date(2026, 11, 5), (a, "100"))
-        pay(y, "10", "cash_desk", dt.date(2026, 11, 5), (b, "10"))
-        pay(x, "50", "pix", dt.date(2026, 11, 20), (a, "20"), reverse=True)
+        pay(x, "100", "pix", dt.date(2026, 11, 5), a)
+        pay(y, "10", "cash_desk", dt.date(2026, 11, 5), b)
+        pay(x, "50", "pix", dt.date(2026, 11, 20), a, reverse=True)
         return x, y, a, b
 
 
