@@ -10,6 +10,7 @@ urlpatterns = [
     path("invoices/<int:pk>/pdf/", views.InvoicePdfView.as_view(), name="invoice-pdf"),
     path("invoices/<int:pk>/cancel/", views.InvoiceCancelView.as_view(), name="invoice-cancel"),
     path("charges/", views.ChargeListView.as_view(), name="charges"),
+    path("charges/bill/", views.ChargesBillView.as_view(), name="charges-bill"),
     path("charges/<int:pk>/cancel/", views.ChargeCancelView.as_view(), name="charge-cancel"),
     path("tax-rates/", views.TaxRateListView.as_view(), name="tax-rates"),
     path("tax-rates/<int:pk>/", views.TaxRateEditView.as_view(), name="tax-rate-edit"),

@@ -22,7 +22,7 @@ from django.views import View
 from shared_apps.access.mixins import FunctionRequiredMixin
 from shared_apps.audit.actor import Actor
 from shared_apps.web.utils import add_form_errors
-from tenant_apps.customers.models import Customer
+from tenant_apps.customers.models import Customer, Group
 from tenant_apps.parameters.selectors import company_today
 
 from .choices import InvoiceStatus
@@ -41,6 +41,7 @@ from .selectors import (
 from .services import (
     charge_add,
     charge_cancel,
+    charges_bill_now,
     invoice_cancel,
     tax_rate_create,
     tax_rate_deactivate,
@@ -52,6 +53,14 @@ VIEW, ADJUST, SETTINGS = "billing.view", "billing.adjust", "company.settings"
 
 def _page(request, queryset, size=50):
     return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def _int(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
 
 
 def _customer_url(customer_id: int | None) -> str | None:
@@ -210,14 +219,6 @@ def _charges_page(request, form, status=200):
     )
 
 
-def _int(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number > 0 else None
-
-
 class ChargeListView(FunctionRequiredMixin, View):
     """Unbilled one-off charges and credits (?customer=, ?group=); POST adds one."""
 
@@ -268,6 +269,33 @@ class ChargeListView(FunctionRequiredMixin, View):
                 )
                 return redirect(reverse("charges") + query)
         return _charges_page(request, form, status=400)
+
+
+class ChargesBillView(FunctionRequiredMixin, View):
+    """POST ``customer`` or ``group``: bill the payer's unbilled charges and credits now, on an
+    invoice of their own, instead of waiting for the next billing run."""
+
+    function = ADJUST
+
+    def post(self, request):
+        customer_id, group_id = _int(request.POST.get("customer")), _int(request.POST.get("group"))
+        if bool(customer_id) == bool(group_id):
+            raise Http404
+        customer = get_object_or_404(Customer, pk=customer_id) if customer_id else None
+        group = get_object_or_404(Group, pk=group_id) if group_id else None
+        back = reverse("charges") + (
+            f"?customer={customer_id}" if customer_id else f"?group={group_id}"
+        )
+        try:
+            invoice = charges_bill_now(
+                actor=Actor.from_request(request), customer=customer, group=group
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect(back)
+        messages.success(request, _("Invoice %(number)s issued.") % {"number": invoice.number})
+        return redirect("invoice-detail", invoice.pk)
 
 
 class ChargeCancelView(FunctionRequiredMixin, View):

@@ -63,6 +63,22 @@ class ChargeInput(serializers.Serializer):
         return attrs
 
 
+class ChargesBillInput(serializers.Serializer):
+    """The payer whose unbilled charges and credits are billed now."""
+
+    customer = serializers.PrimaryKeyRelatedField(
+        queryset=Customer.objects.all(), required=False, allow_null=True
+    )
+    group = serializers.PrimaryKeyRelatedField(
+        queryset=Group.objects.all(), required=False, allow_null=True
+    )
+
+    def validate(self, attrs):
+        if (attrs.get("customer") is None) == (attrs.get("group") is None):
+            raise serializers.ValidationError({"customer": [_one_payer()], "group": [_one_payer()]})
+        return attrs
+
+
 def _one_payer() -> str:
     from django.utils.translation import gettext
 

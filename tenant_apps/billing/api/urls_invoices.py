@@ -3,6 +3,7 @@ from django.urls import path
 from .views import (
     ChargeCancelApi,
     ChargeListApi,
+    ChargesBillApi,
     CreditNoteListApi,
     InvoiceCancelApi,
     InvoiceDetailApi,
@@ -19,6 +20,7 @@ urlpatterns = [
     path("invoices/<int:pk>/cancel/", InvoiceCancelApi.as_view(), name="api-invoice-cancel"),
     path("credit-notes/", CreditNoteListApi.as_view(), name="api-credit-notes"),
     path("charges/", ChargeListApi.as_view(), name="api-charges"),
+    path("charges/bill/", ChargesBillApi.as_view(), name="api-charges-bill"),
     path("charges/<int:pk>/cancel/", ChargeCancelApi.as_view(), name="api-charge-cancel"),
     path("tax-rates/", TaxRateListApi.as_view(), name="api-tax-rates"),
     path("tax-rates/<int:pk>/", TaxRateDetailApi.as_view(), name="api-tax-rate"),

@@ -34,6 +34,7 @@ from ..selectors import (
 from ..services import (
     charge_add,
     charge_cancel,
+    charges_bill_now,
     invoice_cancel,
     tax_rate_create,
     tax_rate_update,
@@ -41,6 +42,7 @@ from ..services import (
 from .serializers import (
     ChargeInput,
     ChargeOutput,
+    ChargesBillInput,
     CreditNoteOutput,
     InvoiceCancelInput,
     InvoiceListOutput,
@@ -180,6 +182,28 @@ class ChargeListApi(generics.ListAPIView):
             group=v.get("group"),
         )
         return Response(ChargeOutput(charge).data, status=status.HTTP_201_CREATED)
+
+
+class ChargesBillApi(APIView):
+    """Bill a payer's unbilled charges and credits now, on an invoice of their own (kind
+    ``one_off``), instead of waiting for the next run. 400 (field ``charges``) when there is
+    nothing to bill, or when the credits exceed the charges (the total would be negative)."""
+
+    required_function = ADJUST
+
+    @extend_schema(request=ChargesBillInput, responses={201: InvoiceOutput})
+    def post(self, request):
+        data = ChargesBillInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        invoice = charges_bill_now(
+            actor=Actor.from_request(request),
+            customer=data.validated_data.get("customer"),
+            group=data.validated_data.get("group"),
+        )
+        return Response(
+            InvoiceOutput(invoice_detail_queryset().get(pk=invoice.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class ChargeCancelApi(APIView):

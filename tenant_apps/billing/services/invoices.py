@@ -118,6 +118,14 @@ def charges_bill_now(*, actor: Actor, customer=None, group=None) -> Invoice:
     charges = list(rows.order_by("created_at", "id"))
     if not charges:
         raise ValidationError({"charges": _("There are no unbilled charges or credits to bill.")})
+    if sum((c.amount for c in charges), ZERO) < 0:
+        raise ValidationError(
+            {
+                "charges": _(
+                    "The credits exceed the charges: they stay for the payer's next invoice."
+                )
+            }
+        )
     ids = ",".join(str(c.pk) for c in sorted(charges, key=lambda c: c.pk))
     digest = hashlib.sha256(ids.encode()).hexdigest()[:24]
     payer = f"c{customer.pk}" if customer is not None else f"g{group.pk}"

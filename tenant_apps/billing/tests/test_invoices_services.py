@@ -24,17 +24,12 @@ from tenant_apps.billing.models import CreditNote, Invoice, OneOffCharge, TaxRat
 from tenant_apps.billing.services import (
     LineSpec,
     charge_add,
-    charge_cancel,
-    charges_bill_now,
     invoice_cancel,
     invoice_issue,
-    tax_rate_create,
-    tax_rate_deactivate,
-    tax_rate_update,
 )
 from tenant_apps.billing.services.issue import charge_line
 from tenant_apps.catalog.choices import System
-from tenant_apps.factories import CustomerFactory, GroupFactory
+from tenant_apps.factories import CustomerFactory
 from tenant_apps.ledger.models import Account, Entry
 from tenant_apps.ledger.selectors import account_balance
 from tenant_apps.parameters.models import DocumentSeries
@@ -317,92 +312,3 @@ def test_cancel_refusals(in_a1):
     assert "reverse the payments first" in str(exc.value.message_dict["invoice"])
     assert not CreditNote.objects.exists()
     assert Invoice.objects.get(pk=s.invoice.pk).status == InvoiceStatus.OPEN
-
-
-def test_charges_bill_now_bills_once(in_a1):
-    """The payer's unbilled charges go on one one-off invoice; calling again finds nothing to
-    bill; a cancelled charge is left out; a group's charges go on the group's invoice."""
-    customer = CustomerFactory()
-    add = {"actor": ACTOR, "source": ChargeSource.AGENT, "customer": customer}
-    a = charge_add(
-        kind=ChargeKind.PENALTY, amount=D("20"), description="Multa", idempotency_key="k1", **add
-    )
-    b = charge_add(
-        kind=ChargeKind.CREDIT, amount=D("5"), description="Créd", idempotency_key="k2", **add
-    )
-    c = charge_add(
-        kind=ChargeKind.OTHER, amount=D("7"), description="X", idempotency_key="k3", **add
-    )
-    charge_cancel(actor=ACTOR, charge=c)
-    inv = charges_bill_now(actor=ACTOR, customer=customer)
-    assert inv.kind == InvoiceKind.ONE_OFF and inv.total == D("15.00")
-    assert set(inv.lines.values_list("charge_id", flat=True)) == {a.pk, b.pk}
-    with pytest.raises(ValidationError) as exc:
-        charges_bill_now(actor=ACTOR, customer=customer)
-    assert "charges" in exc.value.message_dict
-    assert Invoice.objects.filter(customer=customer).count() == 1
-    group = GroupFactory()
-    charge_add(
-        actor=ACTOR,
-        kind=ChargeKind.SERVICE,
-        amount=D("30"),
-        description="Visita",
-        source=ChargeSource.SERVICE_ORDER,
-        idempotency_key="g1",
-        group=group,
-    )
-    ginv = charges_bill_now(actor=ACTOR, group=group)
-    assert ginv.group_id == group.pk and ginv.total == D("30.00")
-
-
-def test_charge_cancel_only_unbilled(in_a1):
-    """A billed charge cannot be cancelled (cancel the invoice); cancelling twice is fine."""
-    customer = CustomerFactory()
-    charge = charge_add(
-        actor=ACTOR,
-        kind=ChargeKind.DEVICE_SALE,
-        amount=D("199.00"),
-        description="Roteador",
-        source=ChargeSource.SALE,
-        idempotency_key="dev-1",
-        customer=customer,
-    )
-    charges_bill_now(actor=ACTOR, customer=customer)
-    with pytest.raises(ValidationError) as exc:
-        charge_cancel(actor=ACTOR, charge=charge)
-    assert "charge" in exc.value.message_dict
-    other = charge_add(
-        actor=ACTOR,
-        kind=ChargeKind.OTHER,
-        amount=D("1.00"),
-        description="x",
-        source=ChargeSource.AGENT,
-        idempotency_key="dev-2",
-        customer=customer,
-    )
-    charge_cancel(actor=ACTOR, charge=other)
-    assert charge_cancel(actor=ACTOR, charge=other).cancelled
-
-
-def test_tax_rates_create_update_deactivate(in_a1):
-    """A rate is created, edited (audited), refused with a field error when its name repeats
-    in the system, and deactivated: the tax table no longer applies it."""
-    from tenant_apps.billing.selectors import tax_table
-
-    rate = tax_rate_create(
-        actor=ACTOR, data={"system": System.VOD, "name": "ISS", "rate": D("5"), "mode": "added"}
-    )
-    assert tax_table()[System.VOD][0].rate == D("5")
-    with pytest.raises(ValidationError) as exc:
-        tax_rate_create(
-            actor=ACTOR,
-            data={"system": System.VOD, "name": "iss", "rate": D("2"), "mode": "added"},
-        )
-    assert "name" in exc.value.message_dict
-    with pytest.raises(ValidationError) as exc:
-        tax_rate_update(actor=ACTOR, tax_rate=rate, data={"rate": D("120")})
-    assert "rate" in exc.value.message_dict
-    tax_rate_update(actor=ACTOR, tax_rate=rate, data={"rate": D("2.5")})
-    assert tax_table()[System.VOD][0].rate == D("2.5")
-    tax_rate_deactivate(actor=ACTOR, tax_rate=rate)
-    assert System.VOD not in tax_table()

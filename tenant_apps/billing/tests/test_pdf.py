@@ -3,6 +3,7 @@ company's language and currency; stored once under the company's folder; rendere
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -133,3 +134,38 @@ def make_sample_other() -> Invoice:
         customer=customer,
     )
     return charges_bill_now(actor=Actor.system("tests"), customer=customer)
+
+
+def test_group_invoice_prints_each_member(in_a1):
+    """A group's invoice names the member of each line; its total is the ledger's."""
+    from shared_apps.audit.actor import Actor
+    from tenant_apps.billing.choices import InvoiceKind, LineKind
+    from tenant_apps.billing.services import LineSpec, invoice_issue
+    from tenant_apps.factories import CustomerFactory, GroupFactory
+
+    group = GroupFactory(name="Condomínio Jardim", tax_id="12345678000195")
+    ana, bia = CustomerFactory(name="Ana Membro"), CustomerFactory(name="Bia Membro")
+    inv = invoice_issue(
+        actor=Actor.system("tests"),
+        kind=InvoiceKind.CYCLE,
+        lines=[
+            LineSpec(
+                kind=LineKind.PRODUCT, description="TV", amount=Decimal("50"), customer_id=ana.pk
+            ),
+            LineSpec(
+                kind=LineKind.PRODUCT,
+                description="TV",
+                amount=Decimal("1234.5"),
+                customer_id=bia.pk,
+            ),
+        ],
+        idempotency_key="group-pdf",
+        group=group,
+        issued_on=dt.date(2026, 12, 1),
+    )
+    text = pdf_text(invoice_pdf_render(invoice=inv))
+    assert "Condomínio Jardim" in text and "12345678000195" in text
+    assert "Ana Membro" in text and "Bia Membro" in text
+    assert "R$ 1.234,50" in text
+    assert inv.total == inv.entry.amount == Decimal("1284.50")
+    assert brl(inv.total) in text
