@@ -27,7 +27,8 @@ SLUG = "bill-kill"
 WIPE = (
     "billing_invoiceline, billing_oneoffcharge, billing_invoice, billing_billingchunk,"
     " billing_billingrun, ledger_entry, ledger_account, sales_subscriptionpromotion,"
-    " sales_subscription, sales_sale, customers_address, customers_customer"
+    " sales_subscription, sales_sale, customers_address, customers_customer, customers_group,"
+    " sales_planitem, sales_salesplan, catalog_product"
 )
 
 SCRIPT = textwrap.dedent(
