@@ -31,6 +31,8 @@ with its bad lines reported.
   paid_on            yes      ``YYYY-MM-DD`` or ``DD/MM/YYYY``
   fees               no       the bank's fee, same formats, zero or above (empty: 0)
   bank_id            no       the bank's own id of the payment, at most 50 characters
+  channel            no       ``pix`` for a PIX payment; ``bank_slip`` / ``boleto`` or empty
+                              for a bank slip (the payment's origin)
   ================== ======== ===========================================================
 
   Each line needs at least one of ``invoice_number`` / ``payment_reference``.
@@ -100,6 +102,7 @@ class ReturnRecord:
     bank_id: str
     idempotency_key: str
     credited_on: date | None = None
+    channel: str = "bank_slip"  # how it was paid: ``bank_slip`` or ``pix`` (CSV ``channel``)
 
 
 @dataclass(frozen=True)
@@ -221,7 +224,9 @@ CSV_COLUMNS = (
     "paid_on",
     "fees",
     "bank_id",
+    "channel",
 )
+CHANNELS = {"": "bank_slip", "bank_slip": "bank_slip", "boleto": "bank_slip", "pix": "pix"}
 
 
 def parse_csv(text: str, *, places: int = 2) -> ParsedReturn:
@@ -284,6 +289,17 @@ def parse_csv(text: str, *, places: int = 2) -> ParsedReturn:
                     _("The bank's id has more than %(max)s characters.") % {"max": BANK_ID_MAX},
                 )
             )
+        channel = CHANNELS.get(cell("channel").lower())
+        if channel is None:
+            line_errors.append(
+                LineError(
+                    n,
+                    "channel",
+                    "channel",
+                    _("Unknown channel “%(value)s” (write pix or bank_slip).")
+                    % {"value": cell("channel")},
+                )
+            )
         amount = _csv_value(n, "amount_paid", cell("amount_paid"), line_errors, places, True)
         fees = _csv_value(n, "fees", cell("fees"), line_errors, places, False)
         paid_on = None
@@ -307,6 +323,7 @@ def parse_csv(text: str, *, places: int = 2) -> ParsedReturn:
                 fees=fees,
                 bank_id=bank_id,
                 idempotency_key=idempotency_key(bank_id, line),
+                channel=channel,
             )
         )
     return _without_duplicates(CSV, records, errors, ())

@@ -373,7 +373,8 @@ def _credit_apply_one(*, actor: Actor, account_id: int) -> int:
 
 
 def _dunning_facts(customer, today: date) -> rules.Dunning:
-    facts = account_facts(Account.objects.get(customer=customer).pk)
+    account = account_open(customer=customer)
+    facts = account_facts(account.pk)
     debt = debt_from_facts(facts, today=today)
     items = [
         rules.OpenInvoice(i["number"], date.fromisoformat(i["due_on"]), Decimal(i["open_amount"]))
@@ -616,13 +617,12 @@ def bank_return_import(*, actor: Actor, file_name: str, data: bytes) -> BankRetu
     params = company_parameters()
     parsed = returns.parse(data, places=params.currency_decimals)
     structural = [e for e in parsed.errors if e.code in STRUCTURAL]
-    if structural or (not parsed.records and not parsed.ignored and parsed.errors):
-        shown = structural or list(parsed.errors)
+    if structural:
         raise ValidationError(
             {
                 "file": [
                     _("Line %(line)s: %(message)s") % {"line": e.line, "message": e.message}
-                    for e in shown[:20]
+                    for e in structural[:20]
                 ]
             }
         )
@@ -665,7 +665,9 @@ def bank_return_import(*, actor: Actor, file_name: str, data: bytes) -> BankRetu
                 payment = payment_receive(
                     actor=actor,
                     amount=record.amount_paid,
-                    origin=PaymentOrigin.BANK_SLIP,
+                    origin=(
+                        PaymentOrigin.PIX if record.channel == "pix" else PaymentOrigin.BANK_SLIP
+                    ),
                     received_on=record.paid_on,
                     idempotency_key=key,
                     customer=invoice.customer,

@@ -74,6 +74,7 @@ def test_csv_import_matches_by_number_and_reference_and_reimport_posts_nothing(i
         dt.date(2026, 11, 5),
         D("99.90"),
     )
+    assert Payment.objects.get(bank_return=batch, customer=other).origin == "bank_slip"
     unmatched = BankReturnLine.objects.get(bank_return=batch, line_no=4)
     assert "99999999999999999999" in unmatched.message
 
@@ -123,3 +124,23 @@ def test_a_file_with_a_broken_structure_is_refused_whole(in_a1, data):
     with pytest.raises(ValidationError) as exc:
         bank_return_import(actor=ACTOR, file_name="bad", data=data)
     assert "file" in exc.value.message_dict
+
+
+@pytest.mark.parametrize(
+    "channel, origin", [("pix", "pix"), ("PIX", "pix"), ("boleto", "bank_slip"), ("", "bank_slip")]
+)
+def test_csv_channel_sets_the_origin(in_a1, channel, origin):
+    customer = CustomerFactory()
+    inv = invoice(customer, "10.00", dt.date(2026, 11, 10))
+    data = f"invoice_number;amount_paid;paid_on;channel\n{inv.number};10.00;2026-11-05;{channel}\n"
+    batch = bank_return_import(actor=ACTOR, file_name="pix.csv", data=data.encode())
+    assert Payment.objects.get(bank_return=batch).origin == origin
+
+
+def test_csv_unknown_channel_is_a_line_error(in_a1):
+    customer = CustomerFactory()
+    inv = invoice(customer, "10.00", dt.date(2026, 11, 10))
+    data = f"invoice_number;amount_paid;paid_on;channel\n{inv.number};10.00;2026-11-05;ted\n"
+    batch = bank_return_import(actor=ACTOR, file_name="ted.csv", data=data.encode())
+    assert outcomes(batch) == [(2, "error")]
+    assert not Payment.objects.filter(bank_return=batch).exists()
