@@ -164,8 +164,8 @@ class CustomerStatementView(FunctionRequiredMixin, View):
             if account_id
             else None
         )
+        zone = zoneinfo.ZoneInfo(company_parameters().time_zone)
         if _wants_csv(request):
-            zone = zoneinfo.ZoneInfo(company_parameters().time_zone)
             if statement is None:
                 return exports.csv_response(
                     f"statement-{customer.code}.csv",
@@ -191,6 +191,7 @@ class CustomerStatementView(FunctionRequiredMixin, View):
             {
                 "statement": statement,
                 "page": page,
+                "zone": zone,
                 "query": query.urlencode(),
                 "csv_query": _csv_query(request),
             }

@@ -212,3 +212,12 @@ def test_statement_of_unknown_customer_is_404(admin):
 def test_statement_needs_billing_view(login, world, figures):
     seller = login("a1_vendedor", company=world.a1, branch="a-one-service")
     assert seller.get(f"{BASE}/customers/{figures[0].pk}/statement/").status_code == 403
+
+
+def test_statement_csv_opens_with_the_balance_before_the_period(admin, figures):
+    x = figures[0]
+    response = admin.get(f"{BASE}/customers/{x.pk}/statement/?start=2099-01-01&format=csv")
+    assert response.content.decode("utf-8") == BOM + (
+        "Posted at,Kind,Description,Due on,Document,Amount,Balance\r\n"
+        "2099-01-01,Opening balance,,,,,60.00\r\n"
+    )
