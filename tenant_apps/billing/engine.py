@@ -21,6 +21,7 @@ totals, status (paid when the total is 0, with no entry), entry kind, key and de
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -77,6 +78,13 @@ class PayerBill:
     taxed: taxes.TaxedInvoice
     descriptions: list[str]
     line_charges: list[int | None]  # the one-off charge of each line (None: a product line)
+    # Computed once (the rule's properties sum on every access): per line (added, included,
+    # taxes JSON), and the invoice's sums, equal to taxed.subtotal/added/included/total.
+    line_values: list[tuple[Decimal, Decimal, str]]
+    subtotal: Decimal
+    added: Decimal
+    included: Decimal
+    total: Decimal
 
 
 @dataclass
@@ -317,7 +325,7 @@ def chunk_compute(
         ]
         payer_charges = charges.get(payer, [])
         bill = _bill(ctx, payer, lines, descriptions, payer_charges)
-        if bill is not None and bill.taxed.total < 0:
+        if bill is not None and bill.total < 0:
             # The credits are larger than what is billed: they wait for a later invoice.
             payer_charges = [c for c in payer_charges if c.amount > 0]
             bill = _bill(ctx, payer, lines, descriptions, payer_charges)
@@ -366,20 +374,49 @@ def _bill(
     taxed = taxes.tax_invoice(
         rating.Invoice(payer, ctx.cycle, tuple(all_lines)), ctx.table, ctx.decimals
     )
+    values = []
+    subtotal = added = included = ZERO
+    for taxed_line in taxed.lines:
+        line_added = line_included = ZERO
+        for tax in taxed_line.taxes:
+            if tax.mode == taxes.ADDED:
+                line_added += tax.amount
+            else:
+                line_included += tax.amount
+        values.append((line_added, line_included, _taxes_text(taxed_line.taxes)))
+        subtotal += taxed_line.line.amount
+        added += line_added
+        included += line_included
     return PayerBill(
-        payer=payer, taxed=taxed, descriptions=all_descriptions, line_charges=line_charges
+        payer=payer,
+        taxed=taxed,
+        descriptions=all_descriptions,
+        line_charges=line_charges,
+        line_values=values,
+        subtotal=subtotal,
+        added=added,
+        included=included,
+        total=subtotal + added,
     )
+
+
+@functools.lru_cache(maxsize=8192)
+def _taxes_text(amounts: tuple[taxes.TaxAmount, ...]) -> str:
+    """The taxes JSON of a line or invoice (as invoice_issue stores it), cached: most lines
+    repeat a few amounts."""
+    return json.dumps(_taxes_json(amounts))
 
 
 def _count(summary: Summary, bill: PayerBill) -> None:
     taxed = bill.taxed
     summary.invoices += 1
-    summary.total += taxed.total
-    if taxed.total == 0:
+    summary.total += bill.total
+    if bill.total == 0:
         summary.zero_total += 1
-    for line in taxed.lines:
+    by_system = summary.by_system
+    for line, (added, _included, _text) in zip(taxed.lines, bill.line_values, strict=True):
         system = line.line.system
-        summary.by_system[system] = summary.by_system.get(system, ZERO) + line.total
+        by_system[system] = by_system.get(system, ZERO) + line.line.amount + added
     for system in taxed.systems_without_rates:
         summary.missing_tax[system] = summary.missing_tax.get(system, 0) + sum(
             1 for line in taxed.lines if line.line.system == system
@@ -401,15 +438,26 @@ LINE_COLUMNS = (
 
 
 def _accounts(cursor, kind: str, ids: list[int]) -> dict[int, int]:
-    """The payers' account ids, opening the missing accounts set-based."""
+    """The payers' account ids (a range scan of the chunk's ids), opening the missing ones
+    set-based."""
     column = _CHARGE_PAYER[kind]
     cursor.execute(
-        f"INSERT INTO ledger_account ({column}, created_at) SELECT unnest(%s::bigint[]), now()"
-        " ON CONFLICT DO NOTHING",
-        [ids],
+        f"SELECT {column}, id FROM ledger_account WHERE {column} BETWEEN %s AND %s",
+        [min(ids), max(ids)],
     )
-    cursor.execute(f"SELECT {column}, id FROM ledger_account WHERE {column} = ANY(%s)", [ids])
-    return dict(cursor.fetchall())
+    accounts = dict(cursor.fetchall())
+    missing = [i for i in ids if i not in accounts]
+    if missing:
+        cursor.execute(
+            f"INSERT INTO ledger_account ({column}, created_at)"
+            " SELECT unnest(%s::bigint[]), now() ON CONFLICT DO NOTHING",
+            [missing],
+        )
+        cursor.execute(
+            f"SELECT {column}, id FROM ledger_account WHERE {column} = ANY(%s)", [missing]
+        )
+        accounts.update(cursor.fetchall())
+    return accounts
 
 
 def chunk_write(cursor, ctx: Context, kind: str, result: ChunkResult) -> None:
@@ -432,8 +480,7 @@ def chunk_write(cursor, ctx: Context, kind: str, result: ChunkResult) -> None:
     raw = cursor.cursor if hasattr(cursor, "cursor") else cursor
     with raw.copy(f"COPY billing_invoice ({INVOICE_COLUMNS}) FROM STDIN") as copy:
         for invoice_id, bill in zip(ids, bills, strict=True):
-            taxed = bill.taxed
-            total = taxed.total
+            total = bill.total
             copy.write_row(
                 (
                     invoice_id,
@@ -449,12 +496,12 @@ def chunk_write(cursor, ctx: Context, kind: str, result: ChunkResult) -> None:
                     ctx.due_on,
                     ctx.currency,
                     ctx.language,
-                    taxed.subtotal,
-                    taxed.added,
-                    taxed.included,
+                    bill.subtotal,
+                    bill.added,
+                    bill.included,
                     total,
                     total,
-                    json.dumps(_taxes_json(taxed.taxes)),
+                    _taxes_text(bill.taxed.taxes),
                     "",
                     invoice_key(cycle.start, bill.payer),
                     now,
@@ -465,10 +512,19 @@ def chunk_write(cursor, ctx: Context, kind: str, result: ChunkResult) -> None:
             )
     with raw.copy(f"COPY billing_invoiceline ({LINE_COLUMNS}) FROM STDIN") as copy:
         for invoice_id, bill in zip(ids, bills, strict=True):
-            for position, (taxed_line, description, charge_id) in enumerate(
-                zip(bill.taxed.lines, bill.descriptions, bill.line_charges, strict=True), start=1
+            for position, (taxed_line, description, charge_id, values) in enumerate(
+                zip(
+                    bill.taxed.lines,
+                    bill.descriptions,
+                    bill.line_charges,
+                    bill.line_values,
+                    strict=True,
+                ),
+                start=1,
             ):
-                copy.write_row(_line_row(invoice_id, position, taxed_line, description, charge_id))
+                copy.write_row(
+                    _line_row(invoice_id, position, taxed_line.line, description, charge_id, values)
+                )
     if charge_rows:
         cursor.execute(
             "UPDATE billing_oneoffcharge c SET invoice_id = v.invoice_id FROM"
@@ -483,11 +539,12 @@ def chunk_write(cursor, ctx: Context, kind: str, result: ChunkResult) -> None:
 def _line_row(
     invoice_id: int,
     position: int,
-    taxed_line: taxes.TaxedLine,
+    line: rating.Line,
     description: str,
     charge_id: int | None,
+    values: tuple[Decimal, Decimal, str],
 ):
-    line = taxed_line.line
+    added, included, taxes_text = values
     if charge_id is not None:
         # As invoice_issue stores a one-off line: no product, plan, period or days.
         return (
@@ -507,9 +564,9 @@ def _line_row(
             None,
             None,
             line.amount,
-            taxed_line.added,
-            taxed_line.included,
-            json.dumps(_taxes_json(taxed_line.taxes)),
+            added,
+            included,
+            taxes_text,
         )
     return (
         invoice_id,
@@ -528,7 +585,7 @@ def _line_row(
         line.days,
         line.cycle_days,
         line.amount,
-        taxed_line.added,
-        taxed_line.included,
-        json.dumps(_taxes_json(taxed_line.taxes)),
+        added,
+        included,
+        taxes_text,
     )
