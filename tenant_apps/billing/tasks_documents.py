@@ -28,14 +28,16 @@ def _missing(rows):
 
 @shared_task(name="billing.render_pdf")
 @company_task
-def render_pdf(invoice_id: int) -> bool:
-    """Render one invoice's PDF when it has none. True when one was rendered."""
+def render_pdf(invoice_id: int, force: bool = False) -> bool:
+    """Render one invoice's PDF when it has none (``force``: again, e.g. once cancelled).
+    True when one was rendered."""
     from .pdf import invoice_pdf_store
 
-    invoice = _missing(Invoice.objects.filter(pk=invoice_id)).first()
+    rows = Invoice.objects.filter(pk=invoice_id)
+    invoice = (rows.exclude(status=InvoiceStatus.DRAFT) if force else _missing(rows)).first()
     if invoice is None:
         return False
-    invoice_pdf_store(invoice=invoice)
+    invoice_pdf_store(invoice=invoice, force=force)
     return True
 
 

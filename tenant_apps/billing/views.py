@@ -280,7 +280,8 @@ class ChargesBillView(FunctionRequiredMixin, View):
     def post(self, request):
         customer_id, group_id = _int(request.POST.get("customer")), _int(request.POST.get("group"))
         if bool(customer_id) == bool(group_id):
-            raise Http404
+            messages.error(request, _("Choose a customer or a group (one of them)."))
+            return _charges_page(request, ChargeForm(), status=400)
         customer = get_object_or_404(Customer, pk=customer_id) if customer_id else None
         group = get_object_or_404(Group, pk=group_id) if group_id else None
         back = reverse("charges") + (

@@ -102,7 +102,15 @@ def invoice_cancel(*, actor: Actor, invoice: Invoice, reason: str) -> CreditNote
         from tenant_apps.collections.services import dunning_refresh
 
         dunning_refresh(actor=actor, customer=locked.customer)
+    if locked.pdf:  # the stored PDF says "cancelled" from now on
+        _enqueue_pdf(locked.pk, force=True)
     return note
+
+
+def _enqueue_pdf(invoice_id: int, *, force: bool = False) -> None:
+    from ..tasks_documents import render_pdf
+
+    transaction.on_commit(lambda: render_pdf.delay(invoice_id, force=force))
 
 
 @transaction.atomic
@@ -129,16 +137,17 @@ def charges_bill_now(*, actor: Actor, customer=None, group=None) -> Invoice:
     ids = ",".join(str(c.pk) for c in sorted(charges, key=lambda c: c.pk))
     digest = hashlib.sha256(ids.encode()).hexdigest()[:24]
     payer = f"c{customer.pk}" if customer is not None else f"g{group.pk}"
-    today = company_today()
-    return invoice_issue(
+    invoice = invoice_issue(
         actor=actor,
         kind=InvoiceKind.ONE_OFF,
         lines=[charge_line(c) for c in charges],
         idempotency_key=f"one_off:{payer}:{digest}",
         customer=customer,
         group=group,
-        issued_on=today,
+        issued_on=company_today(),
     )
+    _enqueue_pdf(invoice.pk)
+    return invoice
 
 
 @transaction.atomic

@@ -169,3 +169,27 @@ def test_group_invoice_prints_each_member(in_a1):
     assert "R$ 1.234,50" in text
     assert inv.total == inv.entry.amount == Decimal("1284.50")
     assert brl(inv.total) in text
+
+
+def test_cancelling_re_renders_the_stored_pdf(in_a1, django_capture_on_commit_callbacks):
+    """Once cancelled, the stored PDF is rendered again and says so; a one-off invoice billed
+    now gets its PDF after the commit."""
+    from django.utils.translation import gettext
+
+    from shared_apps.audit.actor import Actor
+    from tenant_apps.billing.services import invoice_cancel
+
+    s = make_sample()
+    inv = invoice_pdf_store(invoice=Invoice.objects.get(pk=s.invoice.pk))
+    with translation.override("pt-br"):
+        stamp = gettext("Cancelled")
+    with inv.pdf.open("rb") as f:
+        assert stamp not in pdf_text(f.read())
+    with django_capture_on_commit_callbacks(execute=True):
+        invoice_cancel(actor=Actor.system("tests"), invoice=inv, reason="Erro")
+    inv = Invoice.objects.get(pk=inv.pk)
+    with inv.pdf.open("rb") as f:
+        assert stamp in pdf_text(f.read())
+    with django_capture_on_commit_callbacks(execute=True):
+        other = make_sample_other()
+    assert Invoice.objects.get(pk=other.pk).pdf
