@@ -66,9 +66,7 @@ class Payment(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=PaymentStatus.choices, default=PaymentStatus.POSTED
     )
-    entry = models.OneToOneField(
-        "ledger.Entry", on_delete=models.PROTECT, related_name="payment"
-    )
+    entry = models.OneToOneField("ledger.Entry", on_delete=models.PROTECT, related_name="payment")
     reversal_entry = models.OneToOneField(
         "ledger.Entry",
         on_delete=models.PROTECT,
