@@ -714,10 +714,24 @@ def to_prepaid(*, actor, customer, sale, old, new, on) -> dict:
 def to_postpaid(*, actor, customer, sale, on) -> dict:
     """Prepaid -> postpaid: the remaining balance moves to the current account (a transfer out
     of the wallet and an ``adjustment`` credit on the account, one key), unless the customer
-    still has other prepaid products in service, which keep using it."""
+    still has other prepaid products in service, which keep using it. Today's daily charge is
+    given back first: the prepaid products end today and the postpaid ones pay from today."""
     wallet = _lock(customer)
     if Subscription.objects.filter(customer=customer, prepaid=True, status__in=ALIVE).exists():
         return {"credited": Decimal("0")}
+    # The prepaid products end today (exclusive) and the postpaid ones are billed from today:
+    # today's prepaid charge, if any, goes back to the balance before it moves.
+    paid_today = -(
+        WalletEntry.objects.filter(wallet=wallet, kind=WalletEntryKind.DAILY, day=on).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or Decimal("0")
+    )
+    if paid_today > 0:
+        _post(actor=actor, wallet=wallet, kind=WalletEntryKind.REVERSAL, amount=paid_today,
+              key=f"prepaid:unday:{sale.pk}", day=on,
+              description=_("Daily charge for %(day)s given back (moved to postpaid)")
+              % {"day": on.isoformat()})  # fmt: skip
     state = rules.PrepaidState(wallet.pk, wallet.balance, wallet.active, wallet.last_charged_on)
     credit = rules.to_postpaid(state).credit_to_account
     if credit > 0:

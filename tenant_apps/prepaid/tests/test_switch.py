@@ -155,10 +155,11 @@ def test_to_prepaid_charges_the_first_prepaid_day_or_turns_it_off(in_a1):
 
 
 TO_POSTPAID = [
-    # balance seeded before the activation (the first day costs 2.00), credited to the account
-    ("40.00", "38.00"),
-    ("2.00", None),  # 0.00 left: nothing moved
-    ("0.50", "0.50"),  # off (the first day not covered): what is left still moves
+    # balance seeded before the activation (today's first day costs 2.00 and is given back:
+    # the postpaid products pay from today), credited to the account
+    ("40.00", "40.00"),
+    ("2.00", "2.00"),
+    ("0.50", None),  # off (the first day not covered): suspended products cannot change plan
 ]
 
 
@@ -171,7 +172,7 @@ def test_to_postpaid_credits_the_balance_to_the_current_account(in_a1, seeded, c
     for sub in shop.subs:
         PlanItemFactory(plan=postpaid, product=sub.product, price=D("50.00"))
     first = Subscription.objects.get(pk=shop.subs[0].pk)
-    if first.status == "suspended":  # off: a suspended product cannot change plan
+    if credited is None:  # off: a suspended product cannot change plan
         with pytest.raises(ValidationError):
             plan_change(actor=ACTOR, subscription=first, new_plan=postpaid,
                         effective_on=company_today())  # fmt: skip
@@ -182,9 +183,8 @@ def test_to_postpaid_credits_the_balance_to_the_current_account(in_a1, seeded, c
     assert wallet.balance == 0
     account = Account.objects.get(customer=shop.customer)
     key = f"prepaid:transfer:{change.pk}"
-    if credited is None:
-        assert not Entry.objects.filter(idempotency_key=key).exists()
-        return
+    given_back = WalletEntry.objects.get(idempotency_key=f"prepaid:unday:{change.pk}")
+    assert (given_back.kind, given_back.amount) == ("reversal", D("2.00"))
     transfer = WalletEntry.objects.get(idempotency_key=key)
     assert (transfer.kind, transfer.amount) == ("transfer", -D(credited))
     entry = Entry.objects.get(idempotency_key=key)
@@ -192,3 +192,16 @@ def test_to_postpaid_credits_the_balance_to_the_current_account(in_a1, seeded, c
                                                             -D(credited))  # fmt: skip
     assert not any(s.prepaid for s in change.subscriptions.all())
     assert statuses(shop.customer)[-3:] == [("active", "")] * 3
+
+
+def test_to_postpaid_keeps_the_balance_for_other_prepaid_products(in_a1):
+    """Another address still prepaid: the wallet keeps its balance (nothing moved)."""
+    shop = sell_prepaid(balance="40.00")  # 38.00 after today
+    sell_prepaid(shop.plan, customer=shop.customer)  # 36.00 after today
+    postpaid = SalesPlanFactory(free_installation=True)
+    for sub in shop.subs:
+        PlanItemFactory(plan=postpaid, product=sub.product, price=D("50.00"))
+    change = plan_change(actor=ACTOR, subscription=Subscription.objects.get(pk=shop.subs[0].pk),
+                         new_plan=postpaid, effective_on=company_today())  # fmt: skip
+    assert Wallet.objects.get(customer=shop.customer).balance == D("36.00")
+    assert not Entry.objects.filter(idempotency_key=f"prepaid:transfer:{change.pk}").exists()
