@@ -70,21 +70,36 @@ class Context:
     run_id: int | None = None
 
 
-@dataclass
-class PayerBill:
-    """One payer's invoice: the taxed rule invoice, and per line its description."""
+@dataclass(frozen=True)
+class Taxed:
+    """What ``taxes.tax_invoice`` gives for an invoice's lines, reduced to what is written:
+    per line (added, included, taxes JSON); the invoice's taxes JSON, sums and the systems with
+    no rate. It depends only on each line's (system, amount), so ``_taxed`` computes it once
+    per distinct shape of invoice with the rule itself, and reuses it."""
 
-    payer: rating.Payer
-    taxed: taxes.TaxedInvoice
-    descriptions: list[str]
-    line_charges: list[int | None]  # the one-off charge of each line (None: a product line)
-    # Computed once (the rule's properties sum on every access): per line (added, included,
-    # taxes JSON), and the invoice's sums, equal to taxed.subtotal/added/included/total.
-    line_values: list[tuple[Decimal, Decimal, str]]
+    line_values: tuple[tuple[Decimal, Decimal, str], ...]
+    taxes_text: str
     subtotal: Decimal
     added: Decimal
     included: Decimal
     total: Decimal
+    systems_without_rates: tuple[str, ...]
+
+
+@dataclass
+class PayerBill:
+    """One payer's invoice: its rule lines, per line its description and one-off charge, and
+    their taxes."""
+
+    payer: rating.Payer
+    lines: tuple[rating.Line, ...]
+    descriptions: list[str]
+    line_charges: list[int | None]  # the one-off charge of each line (None: a product line)
+    taxed: Taxed
+
+    @property
+    def total(self) -> Decimal:
+        return self.taxed.total
 
 
 @dataclass
@@ -202,7 +217,6 @@ _PAYER = {
     ),
     PayerKind.GROUP: "s.billed_to_group_id BETWEEN %(low)s AND %(high)s",
 }
-_PAYER_COLUMN = {PayerKind.CUSTOMER: "s.customer_id", PayerKind.GROUP: "s.billed_to_group_id"}
 _CHARGE_PAYER = {PayerKind.CUSTOMER: "customer_id", PayerKind.GROUP: "group_id"}
 
 
@@ -261,15 +275,26 @@ def chunk_compute(
             rating.PromotionFacts(pid, pkind, value, starts_on, ends_on)
         )
         promotion_names[pid] = name
+    # One read of the range's postpaid subscriptions: those active in the cycle are rated;
+    # those in a billed status tell which payers should have had an invoice.
     cursor.execute(
         "SELECT s.id, s.customer_id, s.product_id, s.plan_id, s.price, s.activated_on,"
-        " s.ends_on, p.system, s.billed_to_group_id, p.name FROM sales_subscription s"
-        f" JOIN catalog_product p ON p.id = s.product_id WHERE {where} ORDER BY s.id",
-        args,
+        f" s.ends_on, p.system, s.billed_to_group_id, p.name, ({_DATES}),"
+        f" s.status = ANY(%(states)s) FROM sales_subscription s"
+        f" JOIN catalog_product p ON p.id = s.product_id WHERE {_PAYER[kind]}"
+        f" AND NOT s.prepaid AND (({_DATES}) OR s.status = ANY(%(states)s)) ORDER BY s.id",
+        {**args, "states": list(BILLED_STATUSES)},
     )
     subs = []
     product_names: dict[int, str] = {}
-    for sid, cid, pid, plan_id, price, activated, ends, system, group_id, pname in cursor:
+    expected: set[int] = set()
+    customers = kind == PayerKind.CUSTOMER
+    for row in cursor.fetchall():
+        sid, cid, pid, plan_id, price, activated, ends, system, group_id, pname, on, billed = row
+        if billed:
+            expected.add(cid if customers else group_id)
+        if not on:
+            continue
         subs.append(
             rating.SubscriptionFacts(
                 id=sid,
@@ -296,7 +321,7 @@ def chunk_compute(
         args,
     )
     charges: dict[rating.Payer, list[OneOffCharge]] = {}
-    for cid, customer_id, group_id, ckind, description, amount, system, sub_id in cursor:
+    for cid, customer_id, group_id, ckind, description, amount, system, sub_id in cursor.fetchall():
         payer = rating.Payer(kind, customer_id if kind == PayerKind.CUSTOMER else group_id)
         charges.setdefault(payer, []).append(
             OneOffCharge(
@@ -312,6 +337,7 @@ def chunk_compute(
         )
 
     summary = Summary()
+    cache: dict = {}  # invoice shape -> Taxed (see Taxed)
     bills: list[PayerBill] = []
     billed_charges: dict[rating.Payer, list[int]] = {}
     for payer in sorted(set(rule_invoices) | set(charges)):
@@ -324,11 +350,11 @@ def chunk_compute(
             for line in lines
         ]
         payer_charges = charges.get(payer, [])
-        bill = _bill(ctx, payer, lines, descriptions, payer_charges)
+        bill = _bill(ctx, payer, lines, descriptions, payer_charges, cache)
         if bill is not None and bill.total < 0:
             # The credits are larger than what is billed: they wait for a later invoice.
             payer_charges = [c for c in payer_charges if c.amount > 0]
-            bill = _bill(ctx, payer, lines, descriptions, payer_charges)
+            bill = _bill(ctx, payer, lines, descriptions, payer_charges, cache)
             summary.credit_carried_count += 1
             if len(summary.credit_carried) < SAMPLE:
                 summary.credit_carried.append(f"{payer.kind}:{payer.id}")
@@ -339,18 +365,11 @@ def chunk_compute(
         _count(summary, bill)
 
     # Payers with subscriptions in a billed status that got no invoice: an exception.
-    cursor.execute(
-        f"SELECT DISTINCT {_PAYER_COLUMN[kind]}"
-        f" FROM sales_subscription s WHERE {_PAYER[kind]} AND NOT s.prepaid"
-        " AND s.status = ANY(%(states)s) ORDER BY 1",
-        {**args, "states": list(BILLED_STATUSES)},
-    )
     invoiced = {bill.payer.id for bill in bills}
-    for (payer_id,) in cursor.fetchall():
-        if payer_id not in invoiced:
-            summary.nothing_billable_count += 1
-            if len(summary.nothing_billable) < SAMPLE:
-                summary.nothing_billable.append(f"{kind}:{payer_id}")
+    for payer_id in sorted(expected - invoiced):
+        summary.nothing_billable_count += 1
+        if len(summary.nothing_billable) < SAMPLE:
+            summary.nothing_billable.append(f"{kind}:{payer_id}")
     return ChunkResult(bills=bills, summary=summary, charge_ids=billed_charges)
 
 
@@ -360,6 +379,7 @@ def _bill(
     lines: list[rating.Line],
     descriptions: list[str],
     charges: list[OneOffCharge],
+    cache: dict,
 ) -> PayerBill | None:
     all_lines = list(lines)
     all_descriptions = list(descriptions)
@@ -371,32 +391,33 @@ def _bill(
         line_charges.append(charge.pk)
     if not all_lines:
         return None
-    taxed = taxes.tax_invoice(
-        rating.Invoice(payer, ctx.cycle, tuple(all_lines)), ctx.table, ctx.decimals
-    )
-    values = []
-    subtotal = added = included = ZERO
-    for taxed_line in taxed.lines:
-        line_added = line_included = ZERO
-        for tax in taxed_line.taxes:
-            if tax.mode == taxes.ADDED:
-                line_added += tax.amount
-            else:
-                line_included += tax.amount
-        values.append((line_added, line_included, _taxes_text(taxed_line.taxes)))
-        subtotal += taxed_line.line.amount
-        added += line_added
-        included += line_included
+    lines_tuple = tuple(all_lines)
+    shape = tuple((line.system, line.amount) for line in lines_tuple)
+    taxed = cache.get(shape)
+    if taxed is None:
+        taxed = cache[shape] = _taxed(ctx, payer, lines_tuple)
     return PayerBill(
         payer=payer,
-        taxed=taxed,
+        lines=lines_tuple,
         descriptions=all_descriptions,
         line_charges=line_charges,
-        line_values=values,
-        subtotal=subtotal,
-        added=added,
-        included=included,
-        total=subtotal + added,
+        taxed=taxed,
+    )
+
+
+def _taxed(ctx: Context, payer: rating.Payer, lines: tuple[rating.Line, ...]) -> Taxed:
+    rule = taxes.tax_invoice(rating.Invoice(payer, ctx.cycle, lines), ctx.table, ctx.decimals)
+    values = []
+    for taxed_line in rule.lines:
+        values.append((taxed_line.added, taxed_line.included, _taxes_text(taxed_line.taxes)))
+    return Taxed(
+        line_values=tuple(values),
+        taxes_text=_taxes_text(rule.taxes),
+        subtotal=rule.subtotal,
+        added=rule.added,
+        included=rule.included,
+        total=rule.total,
+        systems_without_rates=rule.systems_without_rates,
     )
 
 
@@ -410,16 +431,15 @@ def _taxes_text(amounts: tuple[taxes.TaxAmount, ...]) -> str:
 def _count(summary: Summary, bill: PayerBill) -> None:
     taxed = bill.taxed
     summary.invoices += 1
-    summary.total += bill.total
-    if bill.total == 0:
+    summary.total += taxed.total
+    if taxed.total == 0:
         summary.zero_total += 1
     by_system = summary.by_system
-    for line, (added, _included, _text) in zip(taxed.lines, bill.line_values, strict=True):
-        system = line.line.system
-        by_system[system] = by_system.get(system, ZERO) + line.line.amount + added
+    for line, (added, _included, _text) in zip(bill.lines, taxed.line_values, strict=True):
+        by_system[line.system] = by_system.get(line.system, ZERO) + line.amount + added
     for system in taxed.systems_without_rates:
         summary.missing_tax[system] = summary.missing_tax.get(system, 0) + sum(
-            1 for line in taxed.lines if line.line.system == system
+            1 for line in bill.lines if line.system == system
         )
 
 
@@ -480,7 +500,8 @@ def chunk_write(cursor, ctx: Context, kind: str, result: ChunkResult) -> None:
     raw = cursor.cursor if hasattr(cursor, "cursor") else cursor
     with raw.copy(f"COPY billing_invoice ({INVOICE_COLUMNS}) FROM STDIN") as copy:
         for invoice_id, bill in zip(ids, bills, strict=True):
-            total = bill.total
+            taxed = bill.taxed
+            total = taxed.total
             copy.write_row(
                 (
                     invoice_id,
@@ -496,12 +517,12 @@ def chunk_write(cursor, ctx: Context, kind: str, result: ChunkResult) -> None:
                     ctx.due_on,
                     ctx.currency,
                     ctx.language,
-                    bill.subtotal,
-                    bill.added,
-                    bill.included,
+                    taxed.subtotal,
+                    taxed.added,
+                    taxed.included,
                     total,
                     total,
-                    _taxes_text(bill.taxed.taxes),
+                    taxed.taxes_text,
                     "",
                     invoice_key(cycle.start, bill.payer),
                     now,
@@ -512,18 +533,18 @@ def chunk_write(cursor, ctx: Context, kind: str, result: ChunkResult) -> None:
             )
     with raw.copy(f"COPY billing_invoiceline ({LINE_COLUMNS}) FROM STDIN") as copy:
         for invoice_id, bill in zip(ids, bills, strict=True):
-            for position, (taxed_line, description, charge_id, values) in enumerate(
+            for position, (line, description, charge_id, values) in enumerate(
                 zip(
-                    bill.taxed.lines,
+                    bill.lines,
                     bill.descriptions,
                     bill.line_charges,
-                    bill.line_values,
+                    bill.taxed.line_values,
                     strict=True,
                 ),
                 start=1,
             ):
                 copy.write_row(
-                    _line_row(invoice_id, position, taxed_line.line, description, charge_id, values)
+                    _line_row(invoice_id, position, line, description, charge_id, values)
                 )
     if charge_rows:
         cursor.execute(

@@ -297,8 +297,9 @@ def billing_chunk_run(*, run_id: int, index: int) -> bool:
     """Bill chunk ``index`` of run ``run_id`` in one transaction (nothing when it is done).
     Returns whether it was the run's last chunk (finalize is then enqueued on commit)."""
     with transaction.atomic():
+        # Lock the chunk row only (not the run's: the chunks of a run run side by side).
         chunk = (
-            BillingChunk.objects.select_for_update()
+            BillingChunk.objects.select_for_update(of=("self",))
             .select_related("run")
             .filter(run_id=run_id, index=index)
             .first()
