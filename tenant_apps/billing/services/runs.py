@@ -327,7 +327,7 @@ def billing_chunk_run(*, run_id: int, index: int) -> bool:
             cursor.execute(
                 "UPDATE billing_billingrun SET chunks_done = chunks_done + 1,"
                 " invoices_count = invoices_count + %s, total = total + %s,"
-                " status = CASE WHEN status IN ('queued', 'failed') THEN 'running' ELSE status END,"
+                " status = CASE WHEN status = 'queued' THEN 'running' ELSE status END,"
                 " started_at = COALESCE(started_at, now()) WHERE id = %s"
                 " RETURNING chunks_done, chunks_total",
                 [summary.invoices, summary.total, run_id],

@@ -455,3 +455,30 @@ def test_default_cycle_and_due_date(in_a1, run_cycle):
     assert (run.cycle_start, run.cycle_end) == (D(2026, 10, 10), D(2026, 11, 10))
     assert run.due_on == D(2026, 11, 19)
     assert Invoice.objects.get(run=run).due_on == D(2026, 11, 19)
+
+
+def test_a_chunk_that_keeps_failing_fails_the_run_and_resume_finishes_it(
+    in_a1, monkeypatch, django_capture_on_commit_callbacks
+):
+    from tenant_apps.billing import engine
+    from tenant_apps.billing.services.runs import billing_run_resume
+    from tenant_apps.billing.tasks_runs import billing_run_chunk
+
+    subscribe(price="10.00", activated_on=D(2026, 1, 1))
+    run = billing_run_start(actor=ACTOR, cycle_start=D(2026, 3, 1))  # tasks not run
+
+    def boom():
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(engine, "AFTER_WRITE", boom)
+    result = billing_run_chunk.apply(args=(run.pk, 0))
+    assert result.failed()
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED and "database went away" in run.error
+    assert not Invoice.objects.filter(run=run).exists()  # rolled back whole
+    monkeypatch.setattr(engine, "AFTER_WRITE", None)
+    with django_capture_on_commit_callbacks(execute=True):
+        billing_run_resume(actor=ACTOR, run=run)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE and run.error == ""
+    assert Invoice.objects.filter(run=run).count() == 1
