@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from shared_apps.audit.actor import Actor
 from shared_apps.audit.services import audit_record
 from tenant_apps.ledger.choices import EntryKind
+from tenant_apps.ledger.models import Account
 from tenant_apps.ledger.services import entry_post
 from tenant_apps.parameters.choices import SeriesKind
 from tenant_apps.parameters.selectors import company_today
@@ -40,6 +41,9 @@ def invoice_cancel(*, actor: Actor, invoice: Invoice, reason: str) -> CreditNote
     Cancelling an invoice already cancelled returns its credit note. Refused for a draft, for
     an invoice with payments allocated to it (reverse them first) and for an invoice of zero
     total (there is nothing to credit)."""
+    # Lock order as in collections: the payer's account first, then the invoice (a payment
+    # being allocated to it waits, or is seen here once committed).
+    Account.objects.select_for_update().filter(pk=invoice.account_id).first()
     locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if locked.status == InvoiceStatus.CANCELLED:
         existing = CreditNote.objects.filter(invoice=locked).first()
