@@ -891,3 +891,269 @@ def _group(actor: Actor, region: str, zones: dict, plans: dict, made: list[str])
             for sub in Subscription.objects.filter(sale=sale):
                 subscription_activate(actor=actor, subscription=sub, on=company_today())
     made.append(f"group {GROUP_NAME} with 3 members")
+
+
+# --- Billing and collections (issue 4) -------------------------------------------------------
+
+# Brazilian telecom taxes are "por dentro": included in the price.
+DEMO_TAX_RATES = [
+    # system, name, rate (%), mode, position
+    (TV, "ICMS", "10.00", "included", 1),
+    (TV, "PIS/COFINS", "3.65", "included", 2),
+    (INTERNET, "ICMS", "25.00", "included", 1),
+    (INTERNET, "PIS/COFINS", "3.65", "included", 2),
+    (PHONE, "ICMS", "25.00", "included", 1),
+    (PHONE, "PIS/COFINS", "3.65", "included", 2),
+    (VOD, "ISS", "5.00", "included", 1),
+]
+# How the demo's customers pay, in turn (the cycles' invoices, oldest first).
+DEMO_ORIGINS = ["bank_slip", "pix", "direct_debit", "bank_slip", "cash_desk", "pix", "card"]
+EARLY_PAYERS = 10  # customers who pay the last cycle's invoice before it is due
+DEMO_PDFS = 3  # invoices of the last cycle rendered now (the others render on demand)
+GROUP_CHARGE = "demo-group-network"
+PREPAID_REF = "PRE-{region}-DEMO"
+
+
+def seed_billing(*, actor: Actor, region: str) -> list[str]:
+    """The billing demo of the current company, through the billing, collections and prepaid
+    services: tax rates; the last two closed cycles billed (runs started and finished eagerly,
+    issued the day each cycle closed) with a few PDFs; payments of several origins (most of
+    the older cycle, some of the last one early; a few left unpaid); one customer suspended for
+    the debt; a one-off invoice of the consortium (group); and a prepaid customer with two
+    recharges. Dates are relative to the company's today, so the cycles are always closed.
+    Idempotent: runs done, payments and recharges by key, PDFs once, the suspension once."""
+    from tenant_apps.billing.cycles import cycle_just_closed
+    from tenant_apps.parameters.selectors import company_parameters, company_today
+
+    made: list[str] = []
+    params = company_parameters()
+    today = company_today(params.time_zone)
+    last = cycle_just_closed(today, params.billing_day)
+    with transaction.atomic():
+        _tax_rates(actor, made)
+    older = _billing_run(actor, last.previous(), made)
+    latest = _billing_run(actor, last, made)
+    _pdfs(latest, made)
+    _demo_payments(actor, older, latest, today, made)
+    _suspended_for_debt(actor, older, today, made)
+    _group_invoice(actor, made)
+    _prepaid_customer(actor, region, today, made)
+    return made
+
+
+def _tax_rates(actor: Actor, made: list[str]) -> None:
+    from tenant_apps.billing.models import TaxRate
+    from tenant_apps.billing.services.invoices import tax_rate_create
+
+    existing = set(TaxRate.objects.values_list("system", "name"))
+    for system, name, rate, mode, position in DEMO_TAX_RATES:
+        if (system, name) not in existing:
+            tax_rate_create(
+                actor=actor,
+                data={
+                    "system": system,
+                    "name": name,
+                    "rate": Decimal(rate),
+                    "mode": mode,
+                    "position": position,
+                },
+            )
+            made.append(f"tax rate {system} {name}")
+
+
+def _billing_run(actor: Actor, cycle, made: list[str]):
+    """The cycle's run, started (its chunks and finalize run eagerly: the caller has Celery
+    eager) and issued on the day the cycle closed; a run done is returned as is."""
+    from tenant_apps.billing.choices import RunStatus
+    from tenant_apps.billing.models import BillingRun
+    from tenant_apps.billing.services.runs import (
+        billing_chunk_run,
+        billing_run_finalize,
+        billing_run_start,
+    )
+
+    run = BillingRun.objects.filter(cycle_start=cycle.start).first()
+    if run is not None and run.status == RunStatus.DONE:
+        return run
+    run = billing_run_start(actor=actor, cycle_start=cycle.start, issued_on=cycle.end)
+    # The tasks run eagerly once committed; inside a caller's transaction (the tests) they
+    # wait for a commit, so the chunks and finalize are run here too (each does nothing when
+    # done already).
+    for index in run.chunks.filter(status="pending").values_list("index", flat=True):
+        billing_chunk_run(run_id=run.pk, index=index)
+    billing_run_finalize(run_id=run.pk)
+    run.refresh_from_db()
+    if run.status != RunStatus.DONE:
+        raise RuntimeError(f"demo billing run {run} did not finish: {run.status} {run.error}")
+    made.append(f"billing run {cycle.start.isoformat()} ({run.invoices_count} invoices)")
+    return run
+
+
+def _pdfs(run, made: list[str]) -> None:
+    from tenant_apps.billing.pdf import invoice_pdf_store
+
+    missing = DEMO_PDFS - run.invoices.exclude(pdf="").count()
+    if missing <= 0:
+        return
+    for invoice in run.invoices.filter(pdf="").exclude(status="draft").order_by("id")[:missing]:
+        invoice_pdf_store(invoice=invoice)
+        made.append(f"PDF of invoice {invoice.number}")
+
+
+def _unpaid(i: int) -> bool:
+    """The older cycle's invoices left unpaid (one in 25)."""
+    return i % 25 == 7
+
+
+def _demo_payments(actor: Actor, older, latest, today: dt.date, made: list[str]) -> None:
+    """Customers pay the older cycle's invoices in full before or on the due date (by turns of
+    origin), one in 30 only half of it, one in 25 not at all; ``EARLY_PAYERS`` pay the last
+    cycle's invoice early (each payment costs some 40 statements: the demo keeps their number
+    near one per customer). Payments are keyed by invoice: a second run receives nothing."""
+    from tenant_apps.billing.rating import quantize
+    from tenant_apps.collections.models import Payment
+    from tenant_apps.collections.services import payment_receive
+
+    done = set(
+        Payment.objects.filter(idempotency_key__startswith="demo-pay:").values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    count = 0
+    plan = []
+    for i, invoice in enumerate(older.invoices.filter(customer__isnull=False).order_by("id")):
+        if not _unpaid(i):
+            amount = quantize(invoice.total / 2) if i % 30 == 11 else invoice.total
+            day = min(invoice.due_on - dt.timedelta(days=i % 6), today)
+            plan.append((invoice, amount, DEMO_ORIGINS[i % len(DEMO_ORIGINS)], day))
+    early = latest.invoices.filter(customer__isnull=False).order_by("id")[: EARLY_PAYERS * 3]
+    for i, invoice in enumerate(early):
+        if i % 3 == 0:
+            day = min(invoice.issued_on + dt.timedelta(days=i % 4), today)
+            plan.append((invoice, invoice.total, DEMO_ORIGINS[(i + 1) % 3], day))
+    for invoice, amount, origin, day in plan:
+        key = f"demo-pay:{invoice.number}"
+        if key in done or amount <= 0:
+            continue
+        payment_receive(
+            actor=actor,
+            amount=amount,
+            origin=origin,
+            received_on=day,
+            idempotency_key=key,
+            invoice=invoice,
+            reference=invoice.number,
+        )
+        count += 1
+    if count:
+        made.append(f"{count} payments")
+
+
+def _suspended_for_debt(actor: Actor, older, today: dt.date, made: list[str]) -> None:
+    """The first customer who left the older cycle's invoice unpaid and has active postpaid
+    services is suspended for the debt (the daily dunning job does the same for everyone)."""
+    from tenant_apps.collections.models import DunningEvent
+    from tenant_apps.collections.services import dunning_refresh
+    from tenant_apps.sales.models import Subscription
+
+    if DunningEvent.objects.filter(kind="suspend").exists():
+        return
+    invoices = older.invoices.filter(customer__isnull=False).order_by("id")
+    for i, invoice in enumerate(invoices):
+        if not _unpaid(i) or invoice.open_amount <= 0:
+            continue
+        live = Subscription.objects.filter(
+            customer_id=invoice.customer_id,
+            status="active",
+            prepaid=False,
+            billed_to_group__isnull=True,
+        )
+        if not live.exists():
+            continue
+        event = dunning_refresh(actor=actor, customer=invoice.customer, today=today)
+        if event is not None and event.kind == "suspend":
+            made.append(f"customer {invoice.customer.code} suspended for debt")
+            return
+
+
+def _group_invoice(actor: Actor, made: list[str]) -> None:
+    """The consortium's own invoice: the building's internal network, a one-off charge billed
+    to the group at once (its TV goes on the group's cycle invoices once active a cycle)."""
+    from tenant_apps.billing.models import OneOffCharge
+    from tenant_apps.billing.pdf import invoice_pdf_store
+    from tenant_apps.billing.services.invoices import charges_bill_now
+    from tenant_apps.billing.services.issue import charge_add
+    from tenant_apps.customers.models import Group
+
+    group = Group.objects.filter(name=GROUP_NAME).first()
+    if (
+        group is None
+        or OneOffCharge.objects.filter(idempotency_key=GROUP_CHARGE, invoice__isnull=False).exists()
+    ):
+        return
+    charge_add(
+        actor=actor,
+        kind="service",
+        amount=Decimal("480.00"),
+        description="Rede interna do condomínio (cabeamento dos blocos)",
+        source="agent",
+        idempotency_key=GROUP_CHARGE,
+        group=group,
+        system=TV,
+    )
+    invoice = charges_bill_now(actor=actor, group=group)
+    invoice_pdf_store(invoice=invoice)  # rendered once (its task finds it done)
+    made.append(f"group invoice {invoice.number}")
+
+
+def _prepaid_customer(actor: Actor, region: str, today: dt.date, made: list[str]) -> None:
+    """A prepaid satellite TV customer: sold and activated today, then two recharges (the
+    first turns the service on and pays today)."""
+    from tenant_apps.customers.models import Address, Customer
+    from tenant_apps.customers.services import address_add, customer_create
+    from tenant_apps.locations.models import Zone
+    from tenant_apps.prepaid.services import recharge
+    from tenant_apps.sales.models import SalesPlan, Subscription
+    from tenant_apps.sales.services.selling import sale_create, subscription_activate
+
+    plan = SalesPlan.objects.filter(code="PRE-TV-SAT").first()
+    zone = Zone.objects.filter(technologies__contains=["dth"]).order_by("id").first()
+    if plan is None or zone is None:
+        return
+    ref = PREPAID_REF.format(region=region.upper())
+    customer = Customer.objects.filter(external_ref=ref).first()
+    if customer is None:
+        rng = random.Random(ref)
+        customer = customer_create(
+            actor=actor,
+            kind="person",
+            name=f"{rng.choice(FIRST)} {rng.choice(LAST)} {rng.choice(LAST)}",
+            tax_id=_cpf(rng),
+            customer_type="residential",
+            external_ref=ref,
+            contacts=[{"kind": "mobile", "value": "(51) 99321-4455"}],
+        )
+        made.append(f"prepaid customer {customer.code}")
+    address = Address.objects.filter(customer=customer).first() or address_add(
+        actor=actor, customer=customer, zone=zone, street="Estrada do Lami", number="4100"
+    )
+    sale = sale_create(
+        actor=actor,
+        customer=customer,
+        address=address,
+        plan=plan,
+        idempotency_key=f"demo-prepaid-{region}",
+    )
+    for sub in Subscription.objects.filter(sale=sale, status="pending"):
+        subscription_activate(actor=actor, subscription=sub, on=today)
+    for n, (amount, origin) in enumerate([("50.00", "pix"), ("30.00", "cash_desk")], start=1):
+        result = recharge(
+            actor=actor,
+            customer=customer,
+            amount=Decimal(amount),
+            origin=origin,
+            received_on=today,
+            idempotency_key=f"demo-recharge-{region}-{n}",
+        )
+        if not result.replayed:
+            made.append(f"recharge {amount} for {customer.code}")

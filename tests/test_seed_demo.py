@@ -8,9 +8,11 @@ from django.core.management import call_command
 pytestmark = pytest.mark.django_db
 
 
-def _seed() -> str:
+def _seed(*, billing: bool = False) -> str:
+    """The seed as bin/run does it with ``billing``; without, faster (the billing demo costs
+    a few hundred payments per company) for the tests of the other parts."""
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", stdout=out, no_billing=not billing)
     return out.getvalue()
 
 
@@ -185,22 +187,35 @@ def test_seed_gives_the_demo_companies_a_catalog_plans_and_customers(world):
 
 def test_a_demo_seller_can_sell_at_once(world):
     """A demo customer in a covered zone can be sold the residential fibre plan."""
+    from tenants.models import Company
+
+    _seed()
+    _sell_fibre(Company.objects.get(slug="tv-sul"))
+
+
+def _sell_fibre(company):
+    from django.db.models import Q
+
     from shared_apps.audit.actor import Actor
     from tenant_apps.customers.models import Address
     from tenant_apps.sales.models import SalesPlan
     from tenant_apps.sales.services.selling import sale_create
-    from tenants.models import Company
     from tenants.schemas import company_context
 
-    _seed()
-    with company_context(Company.objects.get(slug="tv-sul")):
+    with company_context(company):
+        # A residential customer at a fibre address without that product and owing nothing
+        # (with the billing demo every active customer has invoices: those paid qualify).
+        owing = Address.objects.filter(
+            Q(customer__invoices__status="open") | Q(customer__account__entries__kind="opening")
+        )
         address = (
             Address.objects.filter(
-                zone__technologies__contains=["ftth"],
-                customer__customer_type="residential",
-                customer__account__entries__isnull=True,
+                zone__technologies__contains=["ftth"], customer__customer_type="residential"
             )
+            .exclude(subscriptions__product__code="NET-FIBRA-300")
+            .exclude(pk__in=owing.values("pk"))
             .select_related("customer")
+            .order_by("id")
             .first()
         )
         sale = sale_create(
@@ -210,3 +225,77 @@ def test_a_demo_seller_can_sell_at_once(world):
             plan=SalesPlan.objects.get(code="FIBRA-300"),
         )
         assert sale.subscriptions.filter(status="pending").count() == 1
+
+
+def _billing_counts(company):
+    from tenant_apps.billing.models import BillingRun, Invoice
+    from tenant_apps.collections.models import DunningEvent, Payment
+    from tenant_apps.ledger.models import Entry
+    from tenant_apps.prepaid.models import WalletEntry
+    from tenant_apps.provisioning.models import Command
+    from tenants.schemas import company_context
+
+    with company_context(company):
+        return {
+            "runs": BillingRun.objects.count(),
+            "invoices": Invoice.objects.count(),
+            "pdfs": Invoice.objects.exclude(pdf="").count(),
+            "payments": Payment.objects.count(),
+            "entries": Entry.objects.count(),
+            "dunning": DunningEvent.objects.count(),
+            "wallet_entries": WalletEntry.objects.count(),
+            "commands": Command.objects.count(),
+        }
+
+
+def test_seed_bills_and_collects_closed_cycles(world):
+    """The demo operator shows closed cycles with invoices and PDFs, payments of several
+    origins, a customer suspended for debt, a prepaid customer with recharges and a group
+    invoice, all made by the services; a second run adds nothing; a seller still sells."""
+    from tenant_apps.billing.models import BillingRun, Invoice
+    from tenant_apps.collections.models import DunningEvent, Payment
+    from tenant_apps.ledger.selectors import account_balance
+    from tenant_apps.parameters.selectors import company_today
+    from tenant_apps.prepaid.models import Wallet
+    from tenant_apps.sales.models import Subscription
+    from tenants.models import Company
+    from tenants.schemas import company_context
+
+    _seed(billing=True)
+    companies = Company.objects.filter(slug__in=["tv-sul", "net-norte"])
+    for company in companies:
+        with company_context(company):
+            today = company_today()
+            older, latest = BillingRun.objects.order_by("cycle_start")
+            assert (older.status, latest.status) == ("done", "done")
+            assert older.cycle_end == latest.cycle_start and latest.cycle_end <= today
+            for run in (older, latest):
+                invoices = run.invoices.all()
+                assert invoices.count() == run.invoices_count > 50
+                assert not invoices.filter(status="draft").exists()
+                assert not invoices.filter(entry__isnull=True, total__gt=0).exists()
+            with_pdf = Invoice.objects.exclude(pdf="")
+            assert with_pdf.filter(run=latest).count() == 3
+            with with_pdf.first().pdf.open("rb") as f:
+                assert f.read(5) == b"%PDF-"
+            origins = set(Payment.objects.values_list("origin", flat=True))
+            assert {"bank_slip", "pix", "direct_debit", "cash_desk", "card"} <= origins
+            billed = older.invoices.filter(customer__isnull=False)
+            assert billed.filter(status="paid").count() >= billed.count() * 0.9
+            assert billed.filter(status="open", open_amount__gt=0).exists()  # some still owe
+            event = DunningEvent.objects.get(kind="suspend")
+            assert event.customer.status == "suspended"
+            assert Subscription.objects.filter(
+                customer=event.customer, status="suspended", suspension="debt"
+            ).exists()
+            group_invoice = Invoice.objects.get(group__isnull=False)
+            assert group_invoice.status == "open" and group_invoice.pdf
+            assert account_balance(group_invoice.account_id) == group_invoice.total
+            wallet = Wallet.objects.get(customer__external_ref__startswith="PRE-")
+            assert wallet.entries.filter(kind="recharge").count() == 2
+            assert wallet.active and wallet.balance > 0
+    before = {c.slug: _billing_counts(c) for c in companies}
+    second = _seed(billing=True)
+    assert "nothing changed" in second
+    assert {c.slug: _billing_counts(c) for c in companies} == before
+    _sell_fibre(Company.objects.get(slug="tv-sul"))

@@ -224,6 +224,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Run even with production settings (creates users with published passwords).",
         )
+        parser.add_argument(
+            "--no-billing",
+            action="store_true",
+            help="Leave out the billing demo (closed cycles, payments, dunning, prepaid "
+            "recharges): faster, for tests of the other parts.",
+        )
 
     def handle(self, *args, **options):
         if settings.SETTINGS_MODULE.endswith(".production") and not options["force"]:
@@ -261,7 +267,13 @@ class Command(BaseCommand):
             for spec in USERS:
                 self._user(actor, spec, operators, companies, changes)
         for company_spec in (c for spec in OPERATORS for c in spec.companies if c.region):
-            self._commercial(actor, companies[company_spec.slug], company_spec, changes)
+            self._commercial(
+                actor,
+                companies[company_spec.slug],
+                company_spec,
+                changes,
+                billing=not options["no_billing"],
+            )
 
         elapsed = time.monotonic() - started
         if changes.made:
@@ -303,13 +315,22 @@ class Command(BaseCommand):
                 changes.add(f"branch {b.code}")
 
     def _commercial(
-        self, actor: Actor, company: Company, spec: CompanySpec, changes: Changes
+        self,
+        actor: Actor,
+        company: Company,
+        spec: CompanySpec,
+        changes: Changes,
+        *,
+        billing: bool = True,
     ) -> None:
-        """Catalog, coverage, plans, a consortium and customers (tenant_apps.demo_data)."""
-        from tenant_apps.demo_data import seed_commercial
+        """Catalog, coverage, plans, a consortium and customers, then the billing demo (closed
+        cycles, payments, dunning, a group invoice, prepaid recharges) (tenant_apps.demo_data)."""
+        from tenant_apps.demo_data import seed_billing, seed_commercial
 
         with _provision_inline(), company_context(company):
             made = seed_commercial(actor=actor, region=spec.region, customers=spec.customers)
+            if billing:
+                made += seed_billing(actor=actor, region=spec.region)
         activate_public()
         if made:
             self.stdout.write(f"{company.name}: {len(made)} commercial demo items created.")
