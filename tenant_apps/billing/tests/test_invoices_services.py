@@ -312,3 +312,23 @@ def test_cancel_refusals(in_a1):
     assert "reverse the payments first" in str(exc.value.message_dict["invoice"])
     assert not CreditNote.objects.exists()
     assert Invoice.objects.get(pk=s.invoice.pk).status == InvoiceStatus.OPEN
+
+
+def test_cancelling_the_overdue_invoice_resumes_a_suspended_customer(in_a1):
+    """Dunning is refreshed after a cancellation: the customer suspended for that invoice's
+    debt is resumed (collections' dunning_refresh decides)."""
+    from tenant_apps.collections.services import dunning_refresh
+    from tenant_apps.collections.tests.helpers import grace, invoice
+    from tenant_apps.customers.tests.factories import subscribe
+    from tenant_apps.factories import AddressFactory
+
+    grace(10)
+    customer = CustomerFactory()
+    sub = subscribe(customer, AddressFactory(customer=customer), status="active")
+    overdue = invoice(customer, "100.00", dt.date(2026, 10, 10))
+    dunning_refresh(actor=ACTOR, customer=customer, today=dt.date(2026, 11, 14))
+    sub.refresh_from_db()
+    assert (sub.status, sub.suspension) == ("suspended", "debt")
+    invoice_cancel(actor=ACTOR, invoice=overdue, reason="Cobrança indevida")
+    sub.refresh_from_db()
+    assert (sub.status, sub.suspension) == ("active", "")
