@@ -21,7 +21,12 @@ def _blank(choices) -> list:
 
 class InvoiceFilterForm(forms.Form):
     number = forms.CharField(label=_("Number"), max_length=30, required=False)
-    customer = forms.IntegerField(label=_("Customer id"), min_value=1, required=False)
+    customer = forms.CharField(
+        label=_("Customer"),
+        max_length=20,
+        required=False,
+        help_text=_("Customer number (or id)."),
+    )
     group = forms.IntegerField(label=_("Group id"), min_value=1, required=False)
     status = forms.ChoiceField(
         label=_("Status"),
@@ -32,6 +37,18 @@ class InvoiceFilterForm(forms.Form):
     run = forms.IntegerField(label=_("Billing run"), min_value=1, required=False)
     cycle = forms.DateField(label=_("Cycle start"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def clean_customer(self) -> int | None:
+        """The customer's id, from its number (or its id)."""
+        value = (self.cleaned_data.get("customer") or "").strip()
+        if not value:
+            return None
+        found = Customer.objects.filter(code__iexact=value).values_list("pk", flat=True).first()
+        if found is None and value.isdigit():
+            found = Customer.objects.filter(pk=int(value)).values_list("pk", flat=True).first()
+        if found is None:
+            raise forms.ValidationError(_("No customer with this number."))
+        return found
 
 
 class InvoiceCancelForm(forms.Form):

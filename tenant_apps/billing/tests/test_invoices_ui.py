@@ -40,6 +40,9 @@ def test_invoice_pages_show_lines_taxes_and_traceability(billing_agent, sample):
     )
     assert billing_agent.get(f"{BASE}invoices/", {"overdue": "on"}).status_code == 200
     assert billing_agent.get(f"{BASE}invoices/", {"run": "x"}).status_code == 400
+    by_number = billing_agent.get(f"{BASE}invoices/", {"customer": sample.customer.code})
+    assert inv.number in by_number.content.decode()
+    assert billing_agent.get(f"{BASE}invoices/", {"customer": "nobody"}).status_code == 400
     page = billing_agent.get(f"{BASE}invoices/{inv.pk}/")
     assert page.status_code == 200
     html = page.content.decode()
