@@ -19,6 +19,7 @@ Rules applied (the pure modules decide, this module persists):
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from datetime import date, timedelta
 from decimal import Decimal
@@ -46,6 +47,7 @@ from . import bank_return as returns
 from .choices import DunningKind, PaymentOrigin, PaymentStatus, ReturnLayout, ReturnOutcome
 from .models import Allocation, BankReturn, BankReturnLine, DunningEvent, Payment
 
+logger = logging.getLogger(__name__)
 MONEY_ZERO = Decimal("0.00")
 KEY_MAX = Payment._meta.get_field("idempotency_key").max_length
 
@@ -534,9 +536,16 @@ def dunning_run(*, actor: Actor, today: date | None = None) -> dict:
         (Exists(live) & (Exists(late_invoice) | Exists(late_opening))) | Exists(suspended)
     ).order_by("pk")
     counts = {"checked": 0, "suspended": 0, "resumed": 0}
-    for customer in candidates.iterator(chunk_size=500):
+    # The ids first (no cursor held open across the per-customer transactions).
+    for customer_id in list(candidates.values_list("pk", flat=True)):
+        customer = Customer.objects.get(pk=customer_id)
         counts["checked"] += 1
-        event = dunning_refresh(actor=actor, customer=customer, today=today)
+        try:
+            event = dunning_refresh(actor=actor, customer=customer, today=today)
+        except Exception:  # one customer's failure must not stop the others' dunning
+            logger.exception("dunning of customer %s failed", customer_id)
+            counts["failed"] = counts.get("failed", 0) + 1
+            continue
         if event is not None:
             counts["suspended" if event.kind == DunningKind.SUSPEND else "resumed"] += 1
     return counts
