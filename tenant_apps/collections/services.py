@@ -52,10 +52,6 @@ MONEY_ZERO = Decimal("0.00")
 KEY_MAX = Payment._meta.get_field("idempotency_key").max_length
 
 
-def _quantize(amount: Decimal) -> Decimal:
-    return rules.quantize(amount, company_parameters().currency_decimals)
-
-
 def _lock_account(account: Account) -> Account:
     return Account.objects.select_for_update().get(pk=account.pk)
 
@@ -76,23 +72,20 @@ def _open_invoices(account_id: int) -> list[Invoice]:
     return sorted(rows, key=lambda r: order[r.number])
 
 
-def _unallocated(account_id: int) -> Decimal:
-    """The account's payment credit: posted payments minus their allocations."""
+def _for_invoices(account_id: int) -> Decimal:
+    """The account's payment credit (posted payments minus their allocations) left for
+    invoices once the migrated openings took theirs."""
     facts = account_facts(account_id)
-    return Decimal(facts["credit"])
+    return debt_rules.credit_for_invoices(opening_facts(facts), Decimal(facts["credit"]))
 
 
-def _for_invoices(account_id: int, credit: Decimal) -> Decimal:
-    """What of ``credit`` is left for invoices once the migrated openings took theirs."""
-    return debt_rules.credit_for_invoices(opening_facts(account_facts(account_id)), credit)
-
-
-def _settle(payment: Payment, invoices: list[Invoice], amount: Decimal) -> list[Allocation]:
+def _settle(
+    payment: Payment, invoices: list[Invoice], amount: Decimal, places: int
+) -> list[Allocation]:
     """Allocate ``amount`` of ``payment`` to ``invoices`` in the order given (the first ones
     are settled first); writes the rows and the invoices' open amounts."""
     if amount <= 0 or not invoices:
         return []
-    places = company_parameters().currency_decimals
     # Keep the caller's order: ``allocate`` sorts by due date, so feed it a sequence of
     # synthetic due dates that preserves ours.
     base = date(2000, 1, 1)
@@ -147,7 +140,9 @@ def payment_receive(
         raise ValidationError({"customer": _("Choose the customer or the group who pays.")})
     if amount is None or Decimal(amount) <= 0:
         raise ValidationError({"amount": _("Enter an amount above zero.")})
-    amount = _quantize(Decimal(amount))
+    params = company_parameters()
+    places = params.currency_decimals
+    amount = rules.quantize(Decimal(amount), places)
     if amount <= 0:
         raise ValidationError({"amount": _("Enter an amount above zero.")})
     if origin not in PaymentOrigin.values:
@@ -208,18 +203,18 @@ def payment_receive(
     allocations: list[Allocation] = []
     if invoice is not None:
         named = [inv for inv in invoices if inv.pk == invoice.pk]
-        allocations += _settle(payment, named, left)
+        allocations += _settle(payment, named, left, places)
         left -= sum((a.amount for a in allocations), MONEY_ZERO)
         invoices = [inv for inv in invoices if inv.pk != invoice.pk]
     # The migrated openings are older than any invoice: the credit settles them first. The
     # credit before this payment already took its share; what they still need is kept here.
-    facts = account_facts(account.pk)
+    facts = account_facts(account.pk, time_zone=params.time_zone)
     before = Decimal(facts["credit"]) - left  # this payment's unallocated part is in "credit"
     openings = opening_facts(facts)
     for_invoices = debt_rules.credit_for_invoices(openings, before + left) - (
         debt_rules.credit_for_invoices(openings, before)
     )
-    allocations += _settle(payment, invoices, min(left, for_invoices))
+    allocations += _settle(payment, invoices, min(left, for_invoices), places)
     settled = sum((a.amount for a in allocations), MONEY_ZERO)
     audit_record(
         actor=actor,
@@ -334,7 +329,8 @@ def credit_apply(*, actor: Actor, account_ids=None) -> int:
 @transaction.atomic
 def _credit_apply_one(*, actor: Actor, account_id: int) -> int:
     account = Account.objects.select_for_update().get(pk=account_id)
-    available = _for_invoices(account_id, _unallocated(account_id))
+    available = _for_invoices(account_id)
+    places = company_parameters().currency_decimals
     invoices = _open_invoices(account_id)
     if available <= 0 or not invoices:
         return 0
@@ -355,7 +351,7 @@ def _credit_apply_one(*, actor: Actor, account_id: int) -> int:
         if available <= 0 or not invoices:
             break
         use = min(payment.left, available)
-        made = _settle(payment, invoices, use)
+        made = _settle(payment, invoices, use, places)
         rows += made
         available -= sum((a.amount for a in made), MONEY_ZERO)
         invoices = [inv for inv in invoices if inv.open_amount > 0]
@@ -374,9 +370,9 @@ def _credit_apply_one(*, actor: Actor, account_id: int) -> int:
 # --- dunning -------------------------------------------------------------------------------
 
 
-def _dunning_facts(customer, today: date) -> rules.Dunning:
+def _dunning_facts(customer, today: date, params) -> rules.Dunning:
     account = account_open(customer=customer)
-    facts = account_facts(account.pk)
+    facts = account_facts(account.pk, time_zone=params.time_zone)
     debt = debt_from_facts(facts, today=today)
     items = [
         rules.OpenInvoice(i["number"], date.fromisoformat(i["due_on"]), Decimal(i["open_amount"]))
@@ -388,10 +384,7 @@ def _dunning_facts(customer, today: date) -> rules.Dunning:
         for e in debt_rules.openings_left(opening_facts(facts), Decimal(facts["credit"]))
     ]
     return rules.dunning(
-        items,
-        on=today,
-        grace_days=company_parameters().grace_days,
-        places=company_parameters().currency_decimals,
+        items, on=today, grace_days=params.grace_days, places=params.currency_decimals
     ), debt
 
 
@@ -429,9 +422,17 @@ def dunning_refresh(
     from tenant_apps.provisioning.services import command_issue
     from tenant_apps.sales.choices import SubscriptionStatus, SuspensionReason
 
-    today = today or company_today()
     subs = list(_postpaid_subscriptions(customer).order_by("id"))
-    facts, _debt = _dunning_facts(customer, today)
+    debt_suspended = [
+        s
+        for s in subs
+        if s.status == SubscriptionStatus.SUSPENDED and s.suspension == SuspensionReason.DEBT
+    ]
+    if not suspend and not debt_suspended:
+        return None  # after a payment: nothing to resume
+    params = company_parameters()
+    today = today or company_today(params.time_zone)
+    facts, _debt = _dunning_facts(customer, today, params)
     last = DunningEvent.objects.filter(customer=customer).order_by("-id").first()
     if facts.suspend:
         if not suspend:
@@ -443,11 +444,7 @@ def dunning_refresh(
         new_status, suspension = SubscriptionStatus.SUSPENDED, SuspensionReason.DEBT
         text = _reason(facts)
     elif not facts.overdue_invoices:
-        targets = [
-            s
-            for s in subs
-            if s.status == SubscriptionStatus.SUSPENDED and s.suspension == SuspensionReason.DEBT
-        ]
+        targets = debt_suspended
         if not targets:
             return None
         kind, action = DunningKind.RESUME, CommandAction.RESUME

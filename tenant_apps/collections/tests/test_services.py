@@ -174,3 +174,12 @@ def test_credit_settles_migrated_openings_before_invoices(in_a1):
     debt = customer_debt(customer.pk, today=dt.date(2026, 12, 3))
     assert (debt.overdue, debt.oldest_overdue_on, debt.overdue_opening) == (D("30.00"), OCT10, 0)
     assert credit_apply(actor=ACTOR, account_ids=[customer.account.pk]) == 0
+
+
+def test_a_payment_costs_a_bounded_number_of_statements(in_a1, django_assert_max_num_queries):
+    """Receiving a payment that settles an invoice (no service to resume): at most 35 SQL
+    statements, savepoints and the ledger's and audit's writes included."""
+    customer = CustomerFactory()
+    invoice(customer, "100.00", OCT1)
+    with django_assert_max_num_queries(35):
+        pay(customer, "50.00", f"count-{customer.pk}")
