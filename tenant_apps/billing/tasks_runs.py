@@ -8,7 +8,7 @@ from celery import shared_task
 
 from tenants.guards import company_task
 
-__all__ = ["billing_run_chunk", "billing_run_finalize"]
+__all__ = ["billing_run_apply_credit", "billing_run_chunk", "billing_run_finalize"]
 
 RETRIES = 5
 
@@ -54,3 +54,17 @@ def billing_run_finalize(self, run_id: int) -> str:
             billing_run_fail(run_id=run_id, error=f"finalize: {exc!r}")
             raise
         raise self.retry(exc=exc) from exc
+
+
+@shared_task(name="billing.run_apply_credit", acks_late=True, max_retries=RETRIES)
+@company_task
+def billing_run_apply_credit(run_id: int) -> int:
+    """After a run: the unallocated payment credit of its payers' accounts settles their new
+    invoices, oldest first (collections.credit_apply; running it again writes nothing)."""
+    from shared_apps.audit.actor import Actor
+    from tenant_apps.collections.services import credit_apply
+
+    from .models import Invoice
+
+    accounts = Invoice.objects.filter(run_id=run_id).values_list("account_id", flat=True)
+    return credit_apply(actor=Actor.system("billing-run"), account_ids=accounts)

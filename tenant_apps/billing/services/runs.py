@@ -451,4 +451,9 @@ def billing_run_finalize(*, run_id: int) -> BillingRun:
                 "numbers": numbers,
             },
         )
+        # Payment credit waiting on the payers' accounts settles the new invoices (a task of
+        # its own: a failure there never undoes the run; it is idempotent).
+        from ..tasks_runs import billing_run_apply_credit
+
+        transaction.on_commit(lambda: billing_run_apply_credit.delay(run.pk))
     return run
