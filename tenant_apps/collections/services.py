@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -297,7 +297,10 @@ def _credit_accounts(account_ids=None) -> list[int]:
     )
     rows = Payment.objects.filter(status=PaymentStatus.POSTED)
     if account_ids is not None:
-        rows = rows.filter(account_id__in=list(account_ids))
+        # A queryset stays a subquery (a billing run's payers: no list of 100,000 ids).
+        if not isinstance(account_ids, QuerySet):
+            account_ids = list(account_ids)
+        rows = rows.filter(account_id__in=account_ids)
     rows = (
         rows.annotate(left=F("amount") - Coalesce(Subquery(allocated), Value(MONEY_ZERO)))
         .filter(left__gt=0)
