@@ -206,9 +206,21 @@ def invoice_key(cycle_start: dt.date, payer: rating.Payer) -> str:
 # A subscription is billed by its dates, never by its status alone: postpaid, activated, and
 # active some day of the cycle (a cancelled one is billed for its days; a future-dated plan
 # change leaves the old one "active" with an end date).
+#
+# Days already on a final invoice (the close of a move to prepaid bills an ended product up
+# to the change) are not billed again: such a product's billable start is the end of the last
+# period its final invoices billed. Only products with an end date can have one, so the
+# look-up (by the line's subscription index) is skipped for the others.
+_START = (
+    "CASE WHEN s.ends_on IS NULL THEN s.activated_on ELSE GREATEST(s.activated_on,"
+    " (SELECT max(fl.period_end) FROM billing_invoiceline fl"
+    " JOIN billing_invoice fi ON fi.id = fl.invoice_id"
+    " WHERE fl.subscription_id = s.id AND fl.kind = 'product' AND fi.kind = 'final'"
+    " AND fi.status <> 'cancelled')) END"
+)
 _DATES = (
-    "s.activated_on IS NOT NULL AND s.activated_on < %(end)s"
-    " AND (s.ends_on IS NULL OR s.ends_on > %(start)s)"
+    f"s.activated_on IS NOT NULL AND ({_START}) < %(end)s"
+    f" AND (s.ends_on IS NULL OR (s.ends_on > %(start)s AND s.ends_on > ({_START})))"
 )
 _IN_CYCLE = f"NOT s.prepaid AND {_DATES}"
 _PAYER = {
@@ -278,7 +290,7 @@ def chunk_compute(
     # One read of the range's postpaid subscriptions: those active in the cycle are rated;
     # those in a billed status tell which payers should have had an invoice.
     cursor.execute(
-        "SELECT s.id, s.customer_id, s.product_id, s.plan_id, s.price, s.activated_on,"
+        f"SELECT s.id, s.customer_id, s.product_id, s.plan_id, s.price, ({_START}),"
         f" s.ends_on, p.system, s.billed_to_group_id, p.name, ({_DATES}),"
         f" s.status = ANY(%(states)s) FROM sales_subscription s"
         f" JOIN catalog_product p ON p.id = s.product_id WHERE {_PAYER[kind]}"

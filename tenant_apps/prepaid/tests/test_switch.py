@@ -205,3 +205,27 @@ def test_to_postpaid_keeps_the_balance_for_other_prepaid_products(in_a1):
                          new_plan=postpaid, effective_on=company_today())  # fmt: skip
     assert Wallet.objects.get(customer=shop.customer).balance == D("36.00")
     assert not Entry.objects.filter(idempotency_key=f"prepaid:transfer:{change.pk}").exists()
+
+
+def test_the_run_after_a_move_to_prepaid_bills_nothing_again(
+    in_a1, django_capture_on_commit_callbacks
+):
+    """The cycle's run after a move to prepaid on 10 June: the days on the final invoice are not
+    billed again, the prepaid products never, so the customer gets no monthly invoice; the
+    same run still bills another customer's postpaid product."""
+    from tenant_apps.billing.services.runs import billing_run_start
+
+    set_parameters(billing_day=1, billing_timing="arrears")
+    TaxRate.objects.all().delete()
+    customer, subs = postpaid_customer([dt.date(2026, 1, 1), dt.date(2026, 1, 1)])
+    plan_change(actor=ACTOR, subscription=subs[0], new_plan=prepaid_plan(),
+                effective_on=CHANGE_ON, today=CHANGE_ON)  # fmt: skip
+    final = Invoice.objects.get(customer=customer, kind="final")
+    assert final.total == D("26.97")
+    other, _subs = postpaid_customer([dt.date(2026, 1, 1), dt.date(2026, 1, 1)])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = billing_run_start(actor=ACTOR, cycle_start=dt.date(2026, 6, 1))
+    assert not Invoice.objects.filter(run=run, customer=customer).exists()
+    invoice = Invoice.objects.get(run=run, customer=other)
+    assert invoice.total == D("89.90")
