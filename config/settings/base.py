@@ -179,6 +179,8 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# A finished billing run queues the rendering of its invoices' PDFs (billing.render_pdfs).
+BILLING_RENDER_PDFS_AFTER_RUN = env.bool("BILLING_RENDER_PDFS_AFTER_RUN", default=True)
 
 # --- Auth and security ------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -16,3 +16,5 @@ WHITENOISE_AUTOREFRESH = True
 
 # Each test session writes its documents (invoice PDFs) in its own temporary folder.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="aleator-test-media-"))
+# Tests of the run do not render every invoice's PDF eagerly; the PDF tests call the tasks.
+BILLING_RENDER_PDFS_AFTER_RUN = False

@@ -456,4 +456,9 @@ def billing_run_finalize(*, run_id: int) -> BillingRun:
         from ..tasks_runs import billing_run_apply_credit
 
         transaction.on_commit(lambda: billing_run_apply_credit.delay(run.pk))
+        if settings.BILLING_RENDER_PDFS_AFTER_RUN:
+            # The PDFs are a separate step (in chunks, on the billing queue), after the run.
+            from ..tasks_documents import render_pdfs
+
+            transaction.on_commit(lambda: render_pdfs.delay(run.pk))
     return run

@@ -1,5 +1,5 @@
-"""Credit waiting on an account (a payment made before its invoice existed) settles the
-invoice a billing run issues, once."""
+"""What follows a run's finalize: credit waiting on an account (a payment made before its
+invoice existed) settles the invoice the run issued, once; the invoices' PDFs are rendered."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.test import override_settings
 
 from tenant_apps.billing.models import Invoice
 from tenant_apps.billing.services.runs import billing_run_start
@@ -52,3 +53,14 @@ def test_a_payment_in_advance_settles_the_next_run_invoice(
     # Running the credit step again (a retried task) allocates nothing more.
     assert billing_run_apply_credit(run.pk) == 0
     assert Allocation.objects.filter(invoice=invoice).count() == 1
+
+
+@override_settings(BILLING_RENDER_PDFS_AFTER_RUN=True)
+def test_a_finished_run_renders_its_invoices_pdfs(in_a1, django_capture_on_commit_callbacks):
+    customer = CustomerFactory()
+    subscribe(customer, sales_plan=plan(), price="100.00", activated_on=dt.date(2025, 1, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        run = billing_run_start(actor=ACTOR, cycle_start=dt.date(2026, 3, 1))
+    invoice = Invoice.objects.get(run=run, customer=customer)
+    assert invoice.pdf.name.endswith(".pdf")
+    assert invoice.pdf.open("rb").read(5) == b"%PDF-"
