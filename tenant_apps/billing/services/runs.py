@@ -180,7 +180,8 @@ def billing_run_preview(
         table=tax_table(),
     )
     total = engine.Summary()
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:  # read only (SET LOCAL in it)
+        engine.no_jit(cursor)
         for kind, low, high in engine.payer_ranges(cursor, cycle, chunk_payers()):
             total.add(engine.chunk_compute(cursor, ctx, kind, low, high).summary)
     return Preview(
@@ -245,6 +246,7 @@ def billing_run_start(
     run.full_clean()
     run.save()
     with connection.cursor() as cursor:
+        engine.no_jit(cursor)
         ranges = engine.payer_ranges(cursor, cycle, chunk_payers())
     BillingChunk.objects.bulk_create(
         BillingChunk(run=run, index=i, payer_kind=kind, low_id=low, high_id=high)
@@ -415,6 +417,7 @@ def billing_run_finalize(*, run_id: int) -> BillingRun:
                 "paid": InvoiceStatus.PAID.value,
             }
             with connection.cursor() as cursor:
+                engine.no_jit(cursor)
                 cursor.execute("DROP TABLE IF EXISTS billing_finalize")
                 cursor.execute(_NUMBER, args)
                 cursor.execute("ANALYZE billing_finalize")

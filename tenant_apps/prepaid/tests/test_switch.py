@@ -173,9 +173,12 @@ def test_to_postpaid_credits_the_balance_to_the_current_account(in_a1, seeded, c
         PlanItemFactory(plan=postpaid, product=sub.product, price=D("50.00"))
     first = Subscription.objects.get(pk=shop.subs[0].pk)
     if credited is None:  # off: a suspended product cannot change plan
-        with pytest.raises(ValidationError):
+        with pytest.raises(ValidationError) as exc:
             plan_change(actor=ACTOR, subscription=first, new_plan=postpaid,
                         effective_on=company_today())  # fmt: skip
+        assert "recarregue" in str(exc.value.message_dict["subscription"]).lower() or (
+            "recharge first" in str(exc.value.message_dict["subscription"])
+        )
         return
     change = plan_change(actor=ACTOR, subscription=first, new_plan=postpaid,
                          effective_on=company_today())  # fmt: skip

@@ -55,6 +55,7 @@ from ..choices import (
     RequestStatus,
     SaleKind,
     SubscriptionStatus,
+    SuspensionReason,
 )
 from ..conditions import (
     AddressFacts,
@@ -791,9 +792,16 @@ def plan_change(
             }
         )
     if any(s.status == SUSPENDED for s in old):
-        raise ValidationError(
-            {"subscription": _("Suspended products cannot change plan; settle the debt first.")}
-        )
+        if all(
+            s.suspension == SuspensionReason.PREPAID_BALANCE for s in old if s.status == SUSPENDED
+        ):
+            message = _(
+                "Products switched off for lack of prepaid balance cannot change plan; "
+                "recharge first."
+            )
+        else:
+            message = _("Suspended products cannot change plan; settle the debt first.")
+        raise ValidationError({"subscription": message})
     old_ids = [s.pk for s in old]
     # --- prepaid switch (S4; tenant_apps.prepaid owns these hooks) ---
     from tenant_apps.prepaid import services as prepaid_hooks
