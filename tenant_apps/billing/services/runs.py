@@ -23,6 +23,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Exists
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -296,8 +297,10 @@ def billing_run_resume(*, actor: Actor, run: BillingRun) -> BillingRun:
 
 
 def billing_chunk_run(*, run_id: int, index: int) -> bool:
-    """Bill chunk ``index`` of run ``run_id`` in one transaction (nothing when it is done).
-    Returns whether it was the run's last chunk (finalize is then enqueued on commit)."""
+    """Bill chunk ``index`` of run ``run_id`` in one transaction (nothing when it is done), then
+    bring the run's progress up to date. Returns whether no chunk is left pending (finalize is
+    then enqueued; it is idempotent, so two chunks finishing together may both enqueue it, and
+    a chunk redelivered after its commit still gets the run finalized)."""
     with transaction.atomic():
         # Lock the chunk row only (not the run's: the chunks of a run run side by side).
         chunk = (
@@ -306,17 +309,17 @@ def billing_chunk_run(*, run_id: int, index: int) -> bool:
             .filter(run_id=run_id, index=index)
             .first()
         )
-        if chunk is None or chunk.status == ChunkStatus.DONE:
+        if chunk is None:
             return False
-        run = chunk.run
-        ctx = _context(run)
-        with connection.cursor() as cursor:
-            result = engine.chunk_compute(
-                cursor, ctx, chunk.payer_kind, chunk.low_id, chunk.high_id, lock_charges=True
-            )
-            engine.chunk_write(cursor, ctx, chunk.payer_kind, result)
-            if engine.AFTER_WRITE is not None:
-                engine.AFTER_WRITE()
+        if chunk.status != ChunkStatus.DONE:
+            ctx = _context(chunk.run)
+            with connection.cursor() as cursor:
+                result = engine.chunk_compute(
+                    cursor, ctx, chunk.payer_kind, chunk.low_id, chunk.high_id, lock_charges=True
+                )
+                engine.chunk_write(cursor, ctx, chunk.payer_kind, result)
+                if engine.AFTER_WRITE is not None:
+                    engine.AFTER_WRITE()
             summary = result.summary
             chunk.status = ChunkStatus.DONE
             chunk.invoices_count = summary.invoices
@@ -326,19 +329,33 @@ def billing_chunk_run(*, run_id: int, index: int) -> bool:
             chunk.save(
                 update_fields=["status", "invoices_count", "total", "summary", "finished_at"]
             )
-            cursor.execute(
-                "UPDATE billing_billingrun SET chunks_done = chunks_done + 1,"
-                " invoices_count = invoices_count + %s, total = total + %s,"
-                " status = CASE WHEN status = 'queued' THEN 'running' ELSE status END,"
-                " started_at = COALESCE(started_at, now()) WHERE id = %s"
-                " RETURNING chunks_done, chunks_total",
-                [summary.invoices, summary.total, run_id],
-            )
-            done, total = cursor.fetchone()
-        last = done >= total
-        if last:
-            _enqueue(run, [])
-        return last
+    # The run row is updated after the chunk's commit, in a statement of its own: updating it
+    # inside the chunk's transaction held its lock until that commit, so chunks committed one
+    # at a time.
+    with connection.cursor() as cursor:
+        cursor.execute(_PROGRESS, [run_id, run_id])
+        row = cursor.fetchone()
+    last = row is not None and row[0] == 0
+    if last:
+        _enqueue(chunk.run, [])
+    return last
+
+
+# The run's progress from its chunks (a failed run stays failed until resumed); returns the
+# chunks still pending.
+_PROGRESS = (
+    "WITH c AS (SELECT count(*) FILTER (WHERE status = 'done') AS done,"
+    " count(*) FILTER (WHERE status = 'pending') AS pending,"
+    " COALESCE(sum(invoices_count) FILTER (WHERE status = 'done'), 0) AS invoices,"
+    " COALESCE(sum(total) FILTER (WHERE status = 'done'), 0) AS total"
+    " FROM billing_billingchunk WHERE run_id = %s)"
+    " UPDATE billing_billingrun r SET chunks_done = c.done, invoices_count = c.invoices,"
+    " total = c.total,"
+    " status = CASE WHEN r.status = 'queued' THEN 'running' ELSE r.status END,"
+    " started_at = COALESCE(r.started_at, now())"
+    " FROM c WHERE r.id = %s AND r.status IN ('queued', 'running', 'failed')"
+    " RETURNING c.pending"
+)
 
 
 def billing_run_fail(*, run_id: int, error: str) -> None:
@@ -385,9 +402,10 @@ def billing_run_finalize(*, run_id: int) -> BillingRun:
     gapless: the series row is locked until commit, a rollback gives the numbers back), post
     their ledger entries (none for a total of 0: paid), open them and close the run, in one
     transaction. Does nothing for a run done or with chunks still pending."""
-    BillingRun.objects.filter(pk=run_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).update(
-        status=RunStatus.FINALIZING
-    )
+    pending = BillingChunk.objects.filter(run_id=run_id, status=ChunkStatus.PENDING)
+    BillingRun.objects.filter(
+        ~Exists(pending), pk=run_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
+    ).update(status=RunStatus.FINALIZING)
     with transaction.atomic():
         run = BillingRun.objects.select_for_update().get(pk=run_id)
         if run.status == RunStatus.DONE:

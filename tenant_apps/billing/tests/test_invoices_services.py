@@ -309,7 +309,7 @@ def test_cancel_refusals(in_a1):
     Allocation.objects.create(payment=payment, invoice=s.invoice, amount=D("50.00"))
     with pytest.raises(ValidationError) as exc:
         invoice_cancel(actor=ACTOR, invoice=s.invoice, reason="x")
-    assert "reverse the payments first" in str(exc.value.message_dict["invoice"])
+    assert "estorne os pagamentos primeiro" in str(exc.value.message_dict["invoice"])
     assert not CreditNote.objects.exists()
     assert Invoice.objects.get(pk=s.invoice.pk).status == InvoiceStatus.OPEN
 

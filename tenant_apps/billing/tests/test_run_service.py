@@ -322,7 +322,7 @@ def test_chunks_and_finalize_run_twice_and_numbers_are_gapless(in_a1, run_cycle)
     for inv in invoices:
         assert inv.entry.amount == inv.total and inv.entry.kind == "invoice"
         assert inv.entry.idempotency_key == f"invoice:{inv.pk}"
-        assert inv.entry.description == f"Invoice {inv.number}"
+        assert inv.entry.description == f"Fatura {inv.number}"
         assert inv.entry.due_on == inv.due_on == run.due_on
     assert not BillingChunk.objects.filter(run=run, status=ChunkStatus.PENDING).exists()
 
@@ -428,8 +428,8 @@ def test_bulk_path_equals_invoice_issue(in_a1, run_cycle):
         b.entry.amount,
         b.entry.due_on,
     )
-    assert a.entry.description == f"Invoice {a.number}"
-    assert b.entry.description == f"Invoice {b.number}"
+    assert a.entry.description == f"Fatura {a.number}"  # the company's language, pt-BR
+    assert b.entry.description == f"Fatura {b.number}"
     assert a.entry.idempotency_key == f"invoice:{a.pk}"
 
 

@@ -54,7 +54,7 @@ def test_preview_start_and_progress_pages(admin, facts, world, django_capture_on
     assert b"hx-trigger" not in detail.content  # done: no polling
     # Starting it again bills nothing and says so.
     again = admin.post(f"{WEB}runs/", {"cycle_start": "2026-10-01"}, follow=True)
-    assert "billed already" in again.content.decode()
+    assert "Este ciclo já foi faturado" in again.content.decode()
     with company_context(world.a1):
         assert Invoice.objects.filter(run=run).count() == 2
 

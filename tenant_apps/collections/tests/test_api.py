@@ -165,7 +165,7 @@ def test_dunning_events_and_provisioning_commands(cobranca, world, setup):
         dunning_refresh(actor=ACTOR, customer=customer, today=dt.date(2026, 12, 3))
     events = cobranca.get(f"{BASE}/dunning-events/?customer={customer.pk}").json()["results"]
     assert [e["kind"] for e in events] == ["suspend"]
-    assert "overdue since 2026-10-10" in events[0]["reason"]
+    assert "vencidas desde 2026-10-10" in events[0]["reason"]  # pt-BR, the company's
     commands = cobranca.get(
         f"{BASE}/provisioning-commands/?customer={customer.pk}&action=suspend"
     ).json()["results"]

@@ -81,8 +81,8 @@ def test_suspend_then_resume_on_payment_with_reasons_and_one_command_per_service
         35,
     )
     assert event.reason == (
-        f"Invoices {first.number}, {second.number} overdue since 2026-10-10 "
-        "(35 days; grace 10 days)"
+        f"Faturas {first.number}, {second.number} vencidas desde 2026-10-10 "
+        "(35 dias; carência de 10 dias)"
     )
     assert statuses(subs) == [
         ("suspended", "debt"),

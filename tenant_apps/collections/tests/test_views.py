@@ -166,7 +166,7 @@ def test_the_360_panel_says_why_services_are_suspended(cobranca, login, world, d
     html = panel.content.decode()
     assert panel.status_code == 200
     assert 'data-testid="suspension"' in html
-    assert f"Invoices {inv.number} overdue since 2026-10-10" in html
+    assert f"Faturas {inv.number} vencidas desde 2026-10-10" in html
     assert inv.number in html and 'data-testid="receive-payment"' in html
     seller = login("a1_vendedor", company=world.a1, branch="a-one-service")
     seller_panel = seller.get(f"{BASE}/customers/{customer.pk}/panel/").content.decode()

@@ -176,9 +176,7 @@ def test_to_postpaid_credits_the_balance_to_the_current_account(in_a1, seeded, c
         with pytest.raises(ValidationError) as exc:
             plan_change(actor=ACTOR, subscription=first, new_plan=postpaid,
                         effective_on=company_today())  # fmt: skip
-        assert "recarregue" in str(exc.value.message_dict["subscription"]).lower() or (
-            "recharge first" in str(exc.value.message_dict["subscription"])
-        )
+        assert "faça uma recarga primeiro" in str(exc.value.message_dict["subscription"])
         return
     change = plan_change(actor=ACTOR, subscription=first, new_plan=postpaid,
                          effective_on=company_today())  # fmt: skip
