@@ -158,7 +158,7 @@ class Invoice(models.Model):
         "customers.Group", on_delete=models.PROTECT, null=True, blank=True, related_name="invoices"
     )
     account = models.ForeignKey("ledger.Account", on_delete=models.PROTECT, related_name="+")
-    # Not a database constraint (nor product and plan on the lines): every invoice of a run
+    # Not a database constraint (see also the lines' references): every invoice of a run
     # points at the same run row, every line at a handful of products and plans, and the
     # foreign-key checks of two chunks committing side by side share-lock those same rows
     # (multixacts), which halved the run's speed. The ORM's PROTECT still guards deletes.
@@ -223,11 +223,26 @@ class InvoiceLine(models.Model):
     position = models.PositiveIntegerField()
     kind = models.CharField(_("kind"), max_length=10, choices=LineKind.choices)
     description = models.CharField(_("description"), max_length=200)
+    # The traceability references (member, subscription, promotion, product, plan) are not
+    # database constraints: a line is a document's record of what it billed, the rows it names
+    # are never deleted (PROTECT guards it in the ORM), and checking them share-locks (writes)
+    # every subscription and customer row on each billing run. The invoice itself keeps its
+    # constraints (payer, account, entry) and the line its invoice.
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     subscription = models.ForeignKey(
-        "sales.Subscription", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "sales.Subscription",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     product = models.ForeignKey(
         "catalog.Product",
@@ -235,7 +250,7 @@ class InvoiceLine(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        db_constraint=False,  # see Invoice.run
+        db_constraint=False,
     )
     plan = models.ForeignKey(
         "sales.SalesPlan",
@@ -243,7 +258,7 @@ class InvoiceLine(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        db_constraint=False,  # see Invoice.run
+        db_constraint=False,
     )
     promotion = models.ForeignKey(
         "sales.SubscriptionPromotion",
@@ -251,6 +266,7 @@ class InvoiceLine(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_constraint=False,
     )
     charge = models.ForeignKey(
         "billing.OneOffCharge",
