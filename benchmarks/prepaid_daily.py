@@ -138,8 +138,9 @@ def generate(n: int, *, say=print) -> float:
                                  "tax_id_country", "customer_type", "status", "external_ref",
                                  "notes", "search_name", "search_text", "created_at",
                                  "updated_at"], rows[Customer])  # fmt: skip
-        _copy(cursor, Address, ["id", "customer", "zone", "street", "number", "complement",
-                                "postal_code", "is_active", "created_at"], rows[Address])  # fmt: skip
+        address_columns = ["id", "customer", "zone", "street", "number", "complement",
+                           "postal_code", "is_active", "created_at"]  # fmt: skip
+        _copy(cursor, Address, address_columns, rows[Address])
         _copy(cursor, Account, ["id", "customer", "created_at"], rows[Account])
         _copy(cursor, Sale, ["id", "number", "kind", "customer", "address", "plan", "at",
                              "seller_user_id", "seller_label", "branch_id", "installation_fee"],
