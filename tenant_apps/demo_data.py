@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.test.utils import override_settings
 
 from shared_apps.audit.actor import Actor
 
@@ -931,8 +932,11 @@ def seed_billing(*, actor: Actor, region: str) -> list[str]:
     last = cycle_just_closed(today, params.billing_day)
     with transaction.atomic():
         _tax_rates(actor, made)
-    older = _billing_run(actor, last.previous(), made)
-    latest = _billing_run(actor, last, made)
+    # The demo renders a few PDFs itself (``_pdfs``); the others are rendered on demand when
+    # opened, instead of hundreds at seed time (the runs' own PDF step is left out here).
+    with override_settings(BILLING_RENDER_PDFS_AFTER_RUN=False):
+        older = _billing_run(actor, last.previous(), made)
+        latest = _billing_run(actor, last, made)
     _pdfs(latest, made)
     _demo_payments(actor, older, latest, today, made)
     _suspended_for_debt(actor, older, today, made)
