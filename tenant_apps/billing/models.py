@@ -147,15 +147,23 @@ class Invoice(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT
     )
+    # Indexed by the (customer, status), (group, status) and (run, status) indexes below: no
+    # single-column index of their own (each index costs every invoice a billing run writes).
     customer = models.ForeignKey(
         "customers.Customer",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="invoices",
+        db_index=False,
     )
     group = models.ForeignKey(
-        "customers.Group", on_delete=models.PROTECT, null=True, blank=True, related_name="invoices"
+        "customers.Group",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
+        db_index=False,
     )
     account = models.ForeignKey("ledger.Account", on_delete=models.PROTECT, related_name="+")
     # Not a database constraint (see also the lines' references): every invoice of a run
@@ -169,6 +177,7 @@ class Invoice(models.Model):
         blank=True,
         related_name="invoices",
         db_constraint=False,
+        db_index=False,
     )
     cycle_start = models.DateField(_("cycle start"), null=True, blank=True)
     cycle_end = models.DateField(_("cycle end"), null=True, blank=True)
@@ -219,7 +228,12 @@ class InvoiceLine(models.Model):
     """One line, traceable to what it bills: the member, subscription, product, plan, promotion
     or one-off charge, and the period (``period_end`` exclusive)."""
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    # Indexed by the (invoice, position) unique constraint; the traceability references below
+    # carry no index of their own but the subscription's (each index costs every line a run
+    # writes; reports read lines through their invoices).
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.CASCADE, related_name="lines", db_index=False
+    )
     position = models.PositiveIntegerField()
     kind = models.CharField(_("kind"), max_length=10, choices=LineKind.choices)
     description = models.CharField(_("description"), max_length=200)
@@ -235,6 +249,7 @@ class InvoiceLine(models.Model):
         blank=True,
         related_name="+",
         db_constraint=False,
+        db_index=False,
     )
     subscription = models.ForeignKey(
         "sales.Subscription",
@@ -251,6 +266,7 @@ class InvoiceLine(models.Model):
         blank=True,
         related_name="+",
         db_constraint=False,
+        db_index=False,
     )
     plan = models.ForeignKey(
         "sales.SalesPlan",
@@ -259,6 +275,7 @@ class InvoiceLine(models.Model):
         blank=True,
         related_name="+",
         db_constraint=False,
+        db_index=False,
     )
     promotion = models.ForeignKey(
         "sales.SubscriptionPromotion",
@@ -267,6 +284,7 @@ class InvoiceLine(models.Model):
         blank=True,
         related_name="+",
         db_constraint=False,
+        db_index=False,
     )
     charge = models.ForeignKey(
         "billing.OneOffCharge",
@@ -274,6 +292,7 @@ class InvoiceLine(models.Model):
         null=True,
         blank=True,
         related_name="lines",
+        db_index=False,  # a charge's invoice is OneOffCharge.invoice
     )
     system = models.CharField(_("system"), max_length=12, choices=System.choices, blank=True)
     period_start = models.DateField(_("from"), null=True, blank=True)
@@ -290,7 +309,6 @@ class InvoiceLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["invoice", "position"], name="billing_line_position")
         ]
-        indexes = [models.Index(fields=["subscription"], name="billing_line_subscription")]
         verbose_name = _("invoice line")
         verbose_name_plural = _("invoice lines")
 
