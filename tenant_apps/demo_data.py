@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import io
 import random
+import zoneinfo
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -843,11 +844,12 @@ def _customers(actor: Actor, region: str, count: int, made: list[str]) -> None:
 
 def _group(actor: Actor, region: str, zones: dict, plans: dict, made: list[str]) -> None:
     """A building consortium whose plan bills the TV to the group and the Internet to each
-    flat; three flats bought it, one is already active."""
+    flat; three flats bought it, two are installed (since before the closed cycles)."""
+    from tenant_apps.billing.cycles import cycle_just_closed
     from tenant_apps.customers.models import Customer, Group
     from tenant_apps.customers.services import address_add, customer_create, group_create
-    from tenant_apps.parameters.selectors import company_today
-    from tenant_apps.sales.models import GroupPlan, PlanItem, Subscription
+    from tenant_apps.parameters.selectors import company_parameters, company_today
+    from tenant_apps.sales.models import GroupPlan, PlanItem, Sale, Subscription
     from tenant_apps.sales.services.plans import group_plan_create
     from tenant_apps.sales.services.selling import sale_create, subscription_activate
 
@@ -859,6 +861,14 @@ def _group(actor: Actor, region: str, zones: dict, plans: dict, made: list[str])
     tv_item = PlanItem.objects.get(plan=plan, product__code="TV-ESSENCIAL-HFC")
     if not GroupPlan.objects.filter(group=group).exists():
         group_plan_create(actor=actor, group=group, plan=plan, group_items=[tv_item])
+    params = company_parameters()
+    today = company_today(params.time_zone)
+    installed_on = cycle_just_closed(today, params.billing_day).previous().start - dt.timedelta(
+        days=10
+    )
+    installed_at = dt.datetime.combine(
+        installed_on, dt.time(10), tzinfo=zoneinfo.ZoneInfo(params.time_zone)
+    )
     rng = random.Random(f"group-{region}")
     for flat in (101, 102, 201):
         customer = Customer.objects.filter(external_ref=f"CONDO-{region}-{flat}").first()
@@ -888,9 +898,14 @@ def _group(actor: Actor, region: str, zones: dict, plans: dict, made: list[str])
             plan=plan,
             idempotency_key=f"demo-condo-{region}-{flat}",
         )
-        if flat == 101:
-            for sub in Subscription.objects.filter(sale=sale):
-                subscription_activate(actor=actor, subscription=sub, on=company_today())
+        if flat in (101, 102):
+            # Demo history: these flats bought and installed the plan before the two closed
+            # cycles the billing demo bills, so the group's cycle invoices carry a TV line per
+            # member (S3). The selling service dates a sale now; the seed moves it back, as
+            # the migration import brings old contracts.
+            Sale.objects.filter(pk=sale.pk).update(at=installed_at)
+            for sub in Subscription.objects.filter(sale=sale, status="pending"):
+                subscription_activate(actor=actor, subscription=sub, on=installed_on, today=today)
     made.append(f"group {GROUP_NAME} with 3 members")
 
 
@@ -911,7 +926,6 @@ DEMO_TAX_RATES = [
 DEMO_ORIGINS = ["bank_slip", "pix", "direct_debit", "bank_slip", "cash_desk", "pix", "card"]
 EARLY_PAYERS = 10  # customers who pay the last cycle's invoice before it is due
 DEMO_PDFS = 3  # invoices of the last cycle rendered now (the others render on demand)
-GROUP_CHARGE = "demo-group-network"
 PREPAID_REF = "PRE-{region}-DEMO"
 
 
@@ -940,7 +954,7 @@ def seed_billing(*, actor: Actor, region: str) -> list[str]:
     _pdfs(latest, made)
     _demo_payments(actor, older, latest, today, made)
     _suspended_for_debt(actor, older, today, made)
-    _group_invoice(actor, made)
+    _group_invoice_pdf(latest, made)
     _prepaid_customer(actor, region, today, made)
     return made
 
@@ -1080,34 +1094,14 @@ def _suspended_for_debt(actor: Actor, older, today: dt.date, made: list[str]) ->
             return
 
 
-def _group_invoice(actor: Actor, made: list[str]) -> None:
-    """The consortium's own invoice: the building's internal network, a one-off charge billed
-    to the group at once (its TV goes on the group's cycle invoices once active a cycle)."""
-    from tenant_apps.billing.models import OneOffCharge
+def _group_invoice_pdf(run, made: list[str]) -> None:
+    """The consortium's invoice of the last cycle (a TV line per member) gets its PDF now."""
     from tenant_apps.billing.pdf import invoice_pdf_store
-    from tenant_apps.billing.services.invoices import charges_bill_now
-    from tenant_apps.billing.services.issue import charge_add
-    from tenant_apps.customers.models import Group
 
-    group = Group.objects.filter(name=GROUP_NAME).first()
-    if (
-        group is None
-        or OneOffCharge.objects.filter(idempotency_key=GROUP_CHARGE, invoice__isnull=False).exists()
-    ):
-        return
-    charge_add(
-        actor=actor,
-        kind="service",
-        amount=Decimal("480.00"),
-        description="Rede interna do condomínio (cabeamento dos blocos)",
-        source="agent",
-        idempotency_key=GROUP_CHARGE,
-        group=group,
-        system=TV,
-    )
-    invoice = charges_bill_now(actor=actor, group=group)
-    invoice_pdf_store(invoice=invoice)  # rendered once (its task finds it done)
-    made.append(f"group invoice {invoice.number}")
+    invoice = run.invoices.filter(group__isnull=False, pdf="").exclude(status="draft").first()
+    if invoice is not None:
+        invoice_pdf_store(invoice=invoice)
+        made.append(f"PDF of group invoice {invoice.number}")
 
 
 def _prepaid_customer(actor: Actor, region: str, today: dt.date, made: list[str]) -> None:

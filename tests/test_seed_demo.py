@@ -275,7 +275,7 @@ def test_seed_bills_and_collects_closed_cycles(world):
                 assert not invoices.filter(status="draft").exists()
                 assert not invoices.filter(entry__isnull=True, total__gt=0).exists()
             with_pdf = Invoice.objects.exclude(pdf="")
-            assert with_pdf.filter(run=latest).count() == 3
+            assert with_pdf.filter(run=latest).count() == 4  # 3 customers and the group
             with with_pdf.first().pdf.open("rb") as f:
                 assert f.read(5) == b"%PDF-"
             origins = set(Payment.objects.values_list("origin", flat=True))
@@ -288,9 +288,21 @@ def test_seed_bills_and_collects_closed_cycles(world):
             assert Subscription.objects.filter(
                 customer=event.customer, status="suspended", suspension="debt"
             ).exists()
-            group_invoice = Invoice.objects.get(group__isnull=False)
+            # The consortium's cycle invoices: one TV line per installed member (S3); their
+            # Internet on each member's own invoice.
+            group_invoices = Invoice.objects.filter(group__isnull=False, kind="cycle")
+            assert group_invoices.count() == 2  # the two closed cycles
+            group_invoice = group_invoices.get(run=latest)
             assert group_invoice.status == "open" and group_invoice.pdf
-            assert account_balance(group_invoice.account_id) == group_invoice.total
+            members = set(group_invoice.lines.values_list("customer_id", flat=True))
+            assert len(members) == 2
+            assert {line.system for line in group_invoice.lines.all()} == {"tv"}
+            for member in members:
+                own = Invoice.objects.get(run=latest, customer_id=member)
+                assert {line.system for line in own.lines.all()} == {"internet"}
+            assert account_balance(group_invoice.account_id) == sum(
+                i.total for i in group_invoices
+            )
             wallet = Wallet.objects.get(customer__external_ref__startswith="PRE-")
             assert wallet.entries.filter(kind="recharge").count() == 2
             assert wallet.active and wallet.balance > 0
