@@ -300,9 +300,7 @@ def test_seed_bills_and_collects_closed_cycles(world):
             for member in members:
                 own = Invoice.objects.get(run=latest, customer_id=member)
                 assert {line.system for line in own.lines.all()} == {"internet"}
-            assert account_balance(group_invoice.account_id) == sum(
-                i.total for i in group_invoices
-            )
+            assert account_balance(group_invoice.account_id) == sum(i.total for i in group_invoices)
             wallet = Wallet.objects.get(customer__external_ref__startswith="PRE-")
             assert wallet.entries.filter(kind="recharge").count() == 2
             assert wallet.active and wallet.balance > 0
