@@ -85,6 +85,15 @@ class BillingRun(models.Model):
     totals_by_system = models.JSONField(_("totals by system"), default=dict, blank=True)
     exceptions = models.JSONField(_("exceptions"), default=list, blank=True)
     error = models.TextField(_("error"), blank=True)
+    terms = models.JSONField(
+        _("terms applied"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The currency, language and tax rates as they were when the run started: every "
+            "chunk bills with them, whatever changes meanwhile."
+        ),
+    )
 
     class Meta:
         ordering = ["-cycle_start"]

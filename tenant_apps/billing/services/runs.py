@@ -40,6 +40,7 @@ from ..choices import ChunkStatus, InvoiceStatus, RunStatus
 from ..cycles import ARREARS, Cycle, cycle_containing, cycle_to_bill
 from ..models import BillingChunk, BillingRun
 from ..selectors import tax_table
+from ..taxes import TaxRate as TaxRateRule
 
 __all__ = [
     "EXCEPTION_MESSAGES",
@@ -119,16 +120,37 @@ def _cycle(cycle_start: dt.date | None, run_on: dt.date | None) -> tuple[Cycle, 
     return cycle, timing
 
 
-def _context(run: BillingRun) -> engine.Context:
+def _terms() -> dict:
+    """What a run bills with, fixed when it starts (stored on the run as JSON)."""
     params = company_parameters()
+    return {
+        "currency": params.currency,
+        "decimals": params.currency_decimals,
+        "language": params.locale,
+        "taxes": {
+            system: [{"name": r.name, "rate": str(r.rate), "mode": r.mode} for r in rates]
+            for system, rates in tax_table().items()
+        },
+    }
+
+
+def _context(run: BillingRun) -> engine.Context:
+    """The run's context from the terms stored when it started, so a tax rate or parameter
+    changed mid-run never bills two chunks differently."""
+    terms = run.terms or _terms()
     return engine.Context(
         cycle=Cycle(run.cycle_start, run.cycle_end),
         issued_on=run.issued_on,
         due_on=run.due_on,
-        decimals=params.currency_decimals,
-        currency=params.currency,
-        language=params.locale,
-        table=tax_table(),
+        decimals=terms["decimals"],
+        currency=terms["currency"],
+        language=terms["language"],
+        table={
+            system: tuple(
+                TaxRateRule(name=r["name"], rate=Decimal(r["rate"]), mode=r["mode"]) for r in rates
+            )
+            for system, rates in terms["taxes"].items()
+        },
         run_id=run.pk,
     )
 
@@ -243,6 +265,7 @@ def billing_run_start(
         issued_on=issued_on,
         due_on=issued_on + dt.timedelta(days=params.days_to_due),
         requested_by=actor.label,
+        terms=_terms(),
     )
     run.full_clean()
     run.save()
