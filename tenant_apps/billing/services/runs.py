@@ -255,6 +255,25 @@ def billing_run_start(
         if run.status == RunStatus.DONE:
             return run
         return billing_run_resume(actor=actor, run=run)
+    overlapping = (
+        BillingRun.objects.filter(cycle_start__lt=cycle.end, cycle_end__gt=cycle.start)
+        .order_by("cycle_start")
+        .first()
+    )
+    if overlapping is not None:
+        # The billing day changed since: billing this cycle would bill days again.
+        raise ValidationError(
+            {
+                "cycle_start": _(
+                    "This cycle overlaps the cycle already billed from %(start)s to %(end)s "
+                    "(the billing day changed since): its days would be billed twice."
+                )
+                % {
+                    "start": overlapping.cycle_start.isoformat(),
+                    "end": overlapping.cycle_end.isoformat(),
+                }
+            }
+        )
     issued_on = issued_on or company_today(params.time_zone)
     if issued_on < cycle.start:
         raise ValidationError({"issued_on": _("The issue date cannot be before the cycle.")})

@@ -40,3 +40,24 @@ def test_a_rate_changed_mid_run_does_not_change_the_run(in_a1):
     billing_run_finalize(run_id=run.pk)
     totals = sorted(Invoice.objects.filter(run=run).values_list("total", flat=True))
     assert totals == [Decimal("105.00"), Decimal("105.00")]
+
+
+def test_a_cycle_overlapping_one_billed_is_refused(in_a1, django_capture_on_commit_callbacks):
+    """After the billing day moves from 1 to 15, the cycle 15 March - 15 April overlaps the
+    March cycle already billed: starting it is refused (its first days would be billed twice)."""
+    from django.core.exceptions import ValidationError
+
+    from .run_facts import params
+
+    subscribe(CustomerFactory(), prod=product("100.00"), activated_on=dt.date(2025, 1, 1))
+    params(billing_day=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        billing_run_start(actor=ACTOR, cycle_start=dt.date(2026, 3, 1))
+    params(billing_day=15)
+    with pytest.raises(ValidationError) as exc:
+        billing_run_start(actor=ACTOR, cycle_start=dt.date(2026, 3, 15))
+    assert "2026-03-01" in str(exc.value.message_dict["cycle_start"])
+    with django_capture_on_commit_callbacks(execute=True):  # a cycle after it is fine
+        run = billing_run_start(actor=ACTOR, cycle_start=dt.date(2026, 4, 15))
+    run.refresh_from_db()
+    assert run.status == "done"
