@@ -104,6 +104,16 @@ def invoice_allocated(invoice: Invoice) -> Decimal:
     return total or Decimal("0")
 
 
+def invoice_cancellable(invoice: Invoice) -> bool:
+    """Whether ``services.invoice_cancel`` would accept the invoice now: issued, not cancelled,
+    a total to credit and no payment allocated to it."""
+    return (
+        invoice.status in (InvoiceStatus.OPEN, InvoiceStatus.PAID)
+        and invoice.total > 0
+        and invoice_allocated(invoice) <= 0
+    )
+
+
 def credit_note_list(*, customer_id: int | None = None) -> QuerySet[CreditNote]:
     rows = CreditNote.objects.select_related("invoice", "invoice__customer", "invoice__group")
     if customer_id:

@@ -21,19 +21,18 @@ from django.views import View
 
 from shared_apps.access.mixins import FunctionRequiredMixin
 from shared_apps.audit.actor import Actor
-from shared_apps.web.utils import add_form_errors
+from shared_apps.web.utils import add_form_errors, form_saved
 from tenant_apps.customers.models import Customer, Group
 from tenant_apps.parameters.selectors import company_today
 
-from .choices import InvoiceStatus
 from .forms import ChargeForm, InvoiceCancelForm, InvoiceFilterForm, TaxRateForm
 from .models import Invoice, OneOffCharge, TaxRate
 from .pdf import invoice_pdf_filename, invoice_pdf_render, invoice_pdf_store
 from .selectors import (
     charge_list,
     customer_billing_panel,
-    invoice_allocated,
     invoice_allocations,
+    invoice_cancellable,
     invoice_detail_queryset,
     invoice_list,
     tax_rate_list,
@@ -113,11 +112,6 @@ def _invoice(pk: int) -> Invoice:
 def _detail(request, invoice: Invoice, cancel_form=None, status=200):
     allocations = list(invoice_allocations(invoice))
     can_adjust = _can(request, ADJUST)
-    cancellable = (
-        invoice.status in (InvoiceStatus.OPEN, InvoiceStatus.PAID)
-        and invoice.total > 0
-        and invoice_allocated(invoice) <= 0
-    )
     return render(
         request,
         "billing/invoice_detail.html",
@@ -127,7 +121,7 @@ def _detail(request, invoice: Invoice, cancel_form=None, status=200):
             "allocations": allocations,
             "credit_note": getattr(invoice, "credit_note", None),
             "can_adjust": can_adjust,
-            "cancellable": cancellable,
+            "cancellable": invoice_cancellable(invoice),
             "cancel_form": cancel_form or InvoiceCancelForm(),
             "customer_url": _customer_url(invoice.customer_id),
             "group_invoice": bool(invoice.group_id),
@@ -338,14 +332,11 @@ class TaxRateListView(FunctionRequiredMixin, View):
 
     def post(self, request):
         form = TaxRateForm(request.POST)
-        if form.is_valid():
-            try:
-                rate = tax_rate_create(actor=Actor.from_request(request), data=form.cleaned_data)
-            except ValidationError as exc:
-                add_form_errors(form, exc)
-            else:
-                messages.success(request, _("Tax rate %(name)s added.") % {"name": rate.name})
-                return redirect("tax-rates")
+        actor = Actor.from_request(request)
+        if form_saved(form, lambda data: tax_rate_create(actor=actor, data=data)):
+            name = form.cleaned_data["name"]
+            messages.success(request, _("Tax rate %(name)s added.") % {"name": name})
+            return redirect("tax-rates")
         return self._render(request, form, status=400)
 
 
@@ -367,16 +358,10 @@ class TaxRateEditView(FunctionRequiredMixin, View):
     def post(self, request, pk):
         rate = get_object_or_404(TaxRate, pk=pk)
         form = TaxRateForm(request.POST)
-        if form.is_valid():
-            try:
-                tax_rate_update(
-                    actor=Actor.from_request(request), tax_rate=rate, data=form.cleaned_data
-                )
-            except ValidationError as exc:
-                add_form_errors(form, exc)
-            else:
-                messages.success(request, _("Tax rate saved."))
-                return redirect("tax-rates")
+        actor = Actor.from_request(request)
+        if form_saved(form, lambda data: tax_rate_update(actor=actor, tax_rate=rate, data=data)):
+            messages.success(request, _("Tax rate saved."))
+            return redirect("tax-rates")
         return self._render(request, rate, form, status=400)
 
 

@@ -28,7 +28,7 @@ from tenant_apps.parameters.services import series_take
 
 from ..choices import InvoiceKind, InvoiceStatus
 from ..models import CreditNote, Invoice, OneOffCharge, TaxRate
-from ..selectors import invoice_allocated
+from ..selectors import invoice_allocated, unbilled_charges
 from .issue import charge_line, invoice_issue
 
 ZERO = Decimal("0")
@@ -125,9 +125,7 @@ def charges_bill_now(*, actor: Actor, customer=None, group=None) -> Invoice:
     ids, so a retry of the same set returns the same invoice."""
     if (customer is None) == (group is None):
         raise ValueError("charges are billed to exactly one payer")
-    rows = OneOffCharge.objects.select_for_update().filter(invoice__isnull=True, cancelled=False)
-    rows = rows.filter(customer=customer) if customer is not None else rows.filter(group=group)
-    charges = list(rows.order_by("created_at", "id"))
+    charges = list(unbilled_charges(customer=customer, group=group).select_for_update())
     if not charges:
         raise ValidationError({"charges": _("There are no unbilled charges or credits to bill.")})
     if sum((c.amount for c in charges), ZERO) < 0:
