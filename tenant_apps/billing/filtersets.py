@@ -8,6 +8,7 @@ from tenant_apps.parameters.selectors import company_today
 
 from .choices import ChargeKind, InvoiceKind, InvoiceStatus
 from .models import CreditNote, Invoice, OneOffCharge, TaxRate
+from .selectors import charges_in_state, overdue_q
 
 
 class InvoiceFilter(filters.FilterSet):
@@ -31,12 +32,8 @@ class InvoiceFilter(filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        overdue = {
-            "status": InvoiceStatus.OPEN,
-            "due_on__lt": company_today(),
-            "open_amount__gt": 0,
-        }
-        return queryset.filter(**overdue) if value else queryset.exclude(**overdue)
+        overdue = overdue_q(company_today())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 
 class CreditNoteFilter(filters.FilterSet):
@@ -72,13 +69,7 @@ class ChargeFilter(filters.FilterSet):
         fields = ["customer", "group", "kind", "invoice"]
 
     def filter_state(self, queryset, name, value):
-        if value == "unbilled":
-            return queryset.filter(invoice__isnull=True, cancelled=False)
-        if value == "billed":
-            return queryset.filter(invoice__isnull=False)
-        if value == "cancelled":
-            return queryset.filter(cancelled=True)
-        return queryset
+        return charges_in_state(queryset, value)
 
 
 class TaxRateFilter(filters.FilterSet):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from .choices import InvoiceStatus
 from .models import CreditNote, Invoice, InvoiceLine, OneOffCharge, TaxRate
@@ -69,8 +69,13 @@ def invoice_list(
     if cycle_start:
         rows = rows.filter(cycle_start=cycle_start)
     if overdue_on:
-        rows = rows.filter(status=InvoiceStatus.OPEN, due_on__lt=overdue_on, open_amount__gt=0)
+        rows = rows.filter(overdue_q(overdue_on))
     return rows.order_by("-issued_on", "-id")
+
+
+def overdue_q(on) -> Q:
+    """Invoices open and due before ``on``, with something left to pay."""
+    return Q(status=InvoiceStatus.OPEN, due_on__lt=on, open_amount__gt=0)
 
 
 def invoice_detail_queryset() -> QuerySet[Invoice]:
@@ -134,13 +139,18 @@ def charge_list(
         rows = rows.filter(customer_id=customer_id)
     if group_id:
         rows = rows.filter(group_id=group_id)
+    return charges_in_state(rows, state).order_by("-created_at", "-id")
+
+
+def charges_in_state(rows: QuerySet[OneOffCharge], state: str | None) -> QuerySet[OneOffCharge]:
+    """``rows`` narrowed to ``unbilled``, ``billed`` or ``cancelled`` ones (None: all)."""
     if state == "unbilled":
-        rows = rows.filter(invoice__isnull=True, cancelled=False)
-    elif state == "billed":
-        rows = rows.filter(invoice__isnull=False)
-    elif state == "cancelled":
-        rows = rows.filter(cancelled=True)
-    return rows.order_by("-created_at", "-id")
+        return rows.filter(invoice__isnull=True, cancelled=False)
+    if state == "billed":
+        return rows.filter(invoice__isnull=False)
+    if state == "cancelled":
+        return rows.filter(cancelled=True)
+    return rows
 
 
 def tax_rate_list(*, active: bool | None = None) -> QuerySet[TaxRate]:
