@@ -40,7 +40,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shared_apps.audit.actor import Actor
@@ -541,7 +540,7 @@ def prepaid_day_run(*, actor: Actor, day: dt.date | None = None) -> dict:
     not cover it. Set-based; running it again for the same day changes nothing."""
     params = company_parameters()
     if day is None:
-        day = rules.local_day(timezone.now(), params.time_zone)
+        day = company_today(params.time_zone)
     values = {
         "day": day,
         "day_text": day.isoformat(),

@@ -55,33 +55,20 @@ def csv_response(filename: str, header: list[str], rows: Iterable[Iterable]) -> 
 
 
 def billing_csv(report: BillingReport) -> HttpResponse:
-    header = [
-        _("Cycle"),
-        _("System"),
-        _("Invoices"),
-        _("Amount"),
-        _("Added taxes"),
-        _("Included taxes"),
-        _("Total"),
-        _("Cancelled invoices"),
-        _("Cancelled total"),
-        _("Net total"),
+    columns = [
+        (_("Cycle"), "cycle"),
+        (_("System"), "system_label"),
+        (_("Invoices"), "invoices"),
+        (_("Amount"), "amount"),
+        (_("Added taxes"), "added_tax"),
+        (_("Included taxes"), "included_tax"),
+        (_("Total"), "total"),
+        (_("Cancelled invoices"), "cancelled_invoices"),
+        (_("Cancelled total"), "cancelled_total"),
+        (_("Net total"), "net_total"),
     ]
-    rows = (
-        [
-            r.cycle,
-            r.system_label,
-            r.invoices,
-            r.amount,
-            r.added_tax,
-            r.included_tax,
-            r.total,
-            r.cancelled_invoices,
-            r.cancelled_total,
-            r.net_total,
-        ]
-        for r in report.rows
-    )
+    header = [label for label, _attr in columns]
+    rows = ([getattr(r, attr) for _label, attr in columns] for r in report.rows)
     return csv_response("billing.csv", header, rows)
 
 
@@ -124,8 +111,11 @@ def ageing_csv(report: AgeingReport) -> HttpResponse:
     return csv_response(f"ageing-{report.as_of.isoformat()}.csv", header, rows)
 
 
-def statement_header() -> list[str]:
-    return [
+def statement_csv(statement: Statement | None, *, zone, filename: str) -> HttpResponse:
+    """The entries with their running balance; an opening-balance row first when the
+    statement starts after the account's first entry. No statement (no account yet): the
+    header alone."""
+    header = [
         _("Posted at"),
         _("Kind"),
         _("Description"),
@@ -135,13 +125,9 @@ def statement_header() -> list[str]:
         _("Balance"),
     ]
 
-
-def statement_csv(statement: Statement, *, zone, filename: str) -> HttpResponse:
-    """The entries with their running balance; an opening-balance row first when the
-    statement starts after the account's first entry."""
-    header = statement_header()
-
     def rows():
+        if statement is None:
+            return
         if statement.start is not None:
             yield [statement.start, _("Opening balance"), "", "", "", "", statement.opening]
         for e in statement.entries.iterator(chunk_size=2000):

@@ -38,8 +38,10 @@ from django.db.models import (
     DateField,
     DecimalField,
     F,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -565,8 +567,6 @@ def customer_account_id(customer_id: int) -> int | None:
 
 def account_list(*, customer: int | None = None, group: int | None = None) -> QuerySet:
     """Current accounts with ``balance``: the sum of their entries."""
-    from django.db.models import OuterRef, Subquery
-
     balance = (
         Entry.objects.filter(account_id=OuterRef("pk"))
         .order_by()

@@ -38,11 +38,17 @@ def _wants_csv(request) -> bool:
     return request.GET.get("format") == "csv"
 
 
-def _csv_query(request) -> str:
+def _query(request, **extra) -> str:
+    """The page's query string without ``page`` (plus ``extra``)."""
     query = request.GET.copy()
     query.pop("page", None)
-    query["format"] = "csv"
+    for key, value in extra.items():
+        query[key] = value
     return query.urlencode()
+
+
+def _csv_query(request) -> str:
+    return _query(request, format="csv")
 
 
 def _invalid(request, template, context):
@@ -166,12 +172,6 @@ class CustomerStatementView(FunctionRequiredMixin, View):
         )
         zone = zoneinfo.ZoneInfo(company_parameters().time_zone)
         if _wants_csv(request):
-            if statement is None:
-                return exports.csv_response(
-                    f"statement-{customer.code}.csv",
-                    exports.statement_header(),
-                    [],
-                )
             return exports.statement_csv(
                 statement, zone=zone, filename=f"statement-{customer.code}.csv"
             )
@@ -185,14 +185,12 @@ class CustomerStatementView(FunctionRequiredMixin, View):
             entry.link = _entry_link(entry)
             entry.debit = entry.amount if entry.amount > 0 else None
             entry.credit = -entry.amount if entry.amount < 0 else None
-        query = request.GET.copy()
-        query.pop("page", None)
         context.update(
             {
                 "statement": statement,
                 "page": page,
                 "zone": zone,
-                "query": query.urlencode(),
+                "query": _query(request),
                 "csv_query": _csv_query(request),
             }
         )
