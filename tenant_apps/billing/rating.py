@@ -27,9 +27,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
+
+from tenant_apps.money import quantize
 
 from .cycles import Cycle
 
@@ -41,14 +43,6 @@ CUSTOMER = "customer"
 GROUP = "group"
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
-
-
-def quantize(amount: Decimal, decimals: int = 2) -> Decimal:
-    """The one place amounts are rounded: to ``decimals`` places (the currency's minor unit),
-    ROUND_HALF_UP. Refuses floats."""
-    if not isinstance(amount, Decimal):
-        raise TypeError(f"amounts are Decimal, not {type(amount).__name__}")
-    return amount.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def promotion_window(starts_on: dt.date, months: int) -> tuple[dt.date, dt.date]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,14 +11,15 @@ from django.utils.translation import gettext as _
 
 from shared_apps.audit.actor import Actor
 from shared_apps.audit.services import audit_record
+from tenant_apps import money
 
 from .choices import EntryKind
 from .models import Account, Entry
 
 
 def quantize(amount: Decimal, places: int = 2) -> Decimal:
-    """Amounts are kept to the currency's minor unit, rounding half up (documented rule)."""
-    return Decimal(amount).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    """Amounts are kept to the currency's minor unit, rounding half up (``tenant_apps.money``)."""
+    return money.quantize(Decimal(amount), places)
 
 
 def account_open(*, customer=None, group=None) -> Account:
