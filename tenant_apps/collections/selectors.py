@@ -4,10 +4,12 @@ and the customer 360's collections panel."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from .choices import PaymentStatus
 from .models import Allocation, BankReturn, BankReturnLine, DunningEvent, Payment
 
 RECENT_PAYMENTS = 5
@@ -50,6 +52,14 @@ def payment_detail_queryset() -> QuerySet[Payment]:
             queryset=Allocation.objects.select_related("invoice").order_by("id"),
         )
     )
+
+
+def payment_credit(payment: Payment) -> Decimal:
+    """What of the payment no invoice took (0 once reversed); reads its (prefetched)
+    allocations."""
+    if payment.status == PaymentStatus.REVERSED:
+        return Decimal("0.00")
+    return payment.amount - sum((a.amount for a in payment.allocations.all()), Decimal("0.00"))
 
 
 def bank_return_list() -> QuerySet[BankReturn]:

@@ -613,6 +613,15 @@ def _match(record: returns.ReturnRecord) -> tuple[Invoice | None, str]:
     return None, ""
 
 
+MAX_RETURN_BYTES = 10 * 1024 * 1024
+
+
+def bank_return_check_size(*, size: int) -> None:
+    """Refuse a bank return file larger than 10 MB (call it before reading the upload)."""
+    if size > MAX_RETURN_BYTES:
+        raise ValidationError({"file": _("The file is larger than 10 MB.")})
+
+
 @transaction.atomic
 def bank_return_import(*, actor: Actor, file_name: str, data: bytes) -> BankReturn:
     """Import a bank return file (CSV layout or CNAB 240, see ``bank_return``): each record is

@@ -7,8 +7,6 @@ receiving ``collections.receive`` at a customer-service branch (P3, checked by
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -23,18 +21,23 @@ from shared_apps.web.utils import add_form_errors
 from tenant_apps.customers.models import Customer
 from tenant_apps.parameters.selectors import company_today
 
+from .choices import PaymentStatus
 from .forms import BankReturnForm, PaymentFilterForm, PaymentForm, ReverseForm
 from .models import BankReturn
 from .selectors import (
     bank_return_detail_queryset,
     bank_return_list,
     customer_collections,
+    payment_credit,
     payment_detail_queryset,
     payment_list,
 )
-from .services import bank_return_import, payment_receive, payment_reverse
-
-MAX_RETURN_BYTES = 10 * 1024 * 1024
+from .services import (
+    bank_return_check_size,
+    bank_return_import,
+    payment_receive,
+    payment_reverse,
+)
 
 
 def _page(request, rows, size=50):
@@ -113,19 +116,17 @@ class PaymentDetailView(FunctionRequiredMixin, View):
     write_function = "collections.manage"
 
     def _render(self, request, payment, form, status=200):
-        allocations = list(payment.allocations.all())
-        settled = sum((a.amount for a in allocations), Decimal("0.00"))
+        posted = payment.status == PaymentStatus.POSTED
         return render(
             request,
             "collections/payment_detail.html",
             {
                 "payment": payment,
-                "allocations": allocations,
-                "credit": payment.amount - settled if payment.status == "posted" else None,
+                "allocations": list(payment.allocations.all()),
+                "credit": payment_credit(payment) if posted else None,
                 "entries": [e for e in (payment.entry, payment.reversal_entry) if e],
                 "form": form,
-                "can_reverse": request.access.can("collections.manage")
-                and payment.status == "posted",
+                "can_reverse": posted and request.access.can("collections.manage"),
             },
             status=status,
         )
@@ -171,8 +172,7 @@ class BankReturnListView(FunctionRequiredMixin, View):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                if upload.size > MAX_RETURN_BYTES:
-                    raise ValidationError({"file": _("The file is larger than 10 MB.")})
+                bank_return_check_size(size=upload.size)
                 batch = bank_return_import(
                     actor=Actor.from_request(request), file_name=upload.name, data=upload.read()
                 )

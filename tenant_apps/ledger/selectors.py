@@ -26,15 +26,8 @@ def account_balance(account: Account | int) -> Decimal:
 def customer_debt(customer_id: int, *, today: date, time_zone: str | None = None) -> Debt:
     """The customer's debt on ``today`` (the rule in ``ledger.debt``), in one statement; an
     opening without a due date is due the day it was posted, in the company's time zone."""
-    from django.db import connection
-
-    from tenant_apps.parameters.selectors import company_parameters
-
-    zone = time_zone or company_parameters().time_zone
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {customer_entry_facts_sql('%s')}", [zone, customer_id])
-        facts = cursor.fetchone()[0]
-    return debt_from_facts(facts if isinstance(facts, dict) else json.loads(facts), today=today)
+    facts = _read_facts(customer_entry_facts_sql("%s"), customer_id, time_zone=time_zone)
+    return debt_from_facts(facts, today=today)
 
 
 def entries_for(account: Account | int):
@@ -50,20 +43,20 @@ def customer_entry_facts_sql(customer_id_sql: str) -> str:
 
 def account_facts(account_id: int, *, time_zone: str | None = None) -> dict:
     """The raw debt facts of one account (see ``account_facts_sql``), in one statement."""
+    return _read_facts(account_facts_sql("a.id = %s"), account_id, time_zone=time_zone)
+
+
+def _read_facts(facts_sql: str, holder_id: int, *, time_zone: str | None) -> dict:
+    """Run ``SELECT <facts_sql>`` (its %s parameters: the time zone, then ``holder_id``)."""
     from django.db import connection
 
     from tenant_apps.parameters.selectors import company_parameters
 
     zone = time_zone or company_parameters().time_zone
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {account_facts_sql('a.id = %s')}", [zone, account_id])
+        cursor.execute(f"SELECT {facts_sql}", [zone, holder_id])
         facts = cursor.fetchone()[0]
     return facts if isinstance(facts, dict) else json.loads(facts)
-
-
-def account_debt(account_id: int, *, today: date, time_zone: str | None = None) -> Debt:
-    """The debt of one account (a customer's or a group's), as ``customer_debt``."""
-    return debt_from_facts(account_facts(account_id, time_zone=time_zone), today=today)
 
 
 def opening_facts(facts: dict) -> list[EntryFact]:

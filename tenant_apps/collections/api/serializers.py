@@ -3,8 +3,6 @@ render."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from rest_framework import serializers
 
 from tenant_apps.billing.models import Invoice
@@ -12,6 +10,7 @@ from tenant_apps.customers.models import Customer, Group
 
 from ..choices import PaymentOrigin, PaymentStatus
 from ..models import Allocation, BankReturn, BankReturnLine, DunningEvent, Payment
+from ..selectors import payment_credit
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -106,10 +105,7 @@ class PaymentDetailOutput(PaymentOutput):
 
     def get_credit(self, payment) -> str:
         """What of the payment no invoice took (0 once reversed)."""
-        if payment.status == PaymentStatus.REVERSED:
-            return "0.00"
-        settled = sum((a.amount for a in payment.allocations.all()), Decimal("0.00"))
-        return str(payment.amount - settled)
+        return str(payment_credit(payment))
 
 
 class BankReturnLineOutput(serializers.ModelSerializer):

@@ -25,7 +25,12 @@ from ..selectors import (
     payment_detail_queryset,
     payment_list,
 )
-from ..services import bank_return_import, payment_receive, payment_reverse
+from ..services import (
+    bank_return_check_size,
+    bank_return_import,
+    payment_receive,
+    payment_reverse,
+)
 from .serializers import (
     BankReturnDetailOutput,
     BankReturnInput,
@@ -38,8 +43,6 @@ from .serializers import (
     PaymentOutput,
     ReverseInput,
 )
-
-MAX_RETURN_BYTES = 10 * 1024 * 1024
 
 
 def _detail(pk: int) -> Payment:
@@ -143,14 +146,10 @@ class BankReturnListApi(GenericAPIView):
         responses={201: BankReturnDetailOutput},
     )
     def post(self, request):
-        from django.core.exceptions import ValidationError
-        from django.utils.translation import gettext as _
-
         data = BankReturnInput(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
-        if upload.size > MAX_RETURN_BYTES:
-            raise ValidationError({"file": _("The file is larger than 10 MB.")})
+        bank_return_check_size(size=upload.size)
         batch = bank_return_import(
             actor=Actor.from_request(request), file_name=upload.name, data=upload.read()
         )

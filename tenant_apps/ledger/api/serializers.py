@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from ..choices import EntryKind
@@ -34,8 +35,6 @@ class EntryListQuery(serializers.Serializer):
 
     def validate(self, data):
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            from django.utils.translation import gettext as _
-
             raise serializers.ValidationError(
                 {"end": [_("The end must not come before the start.")]}
             )
