@@ -162,11 +162,7 @@ def tax_rate_list(*, active: bool | None = None) -> QuerySet[TaxRate]:
 
 def customer_billing_panel(customer_id: int, *, limit: int = 6) -> dict:
     """The 360's billing section: the latest invoices and the unbilled charges."""
-    invoices = list(
-        Invoice.objects.filter(customer_id=customer_id)
-        .exclude(status=InvoiceStatus.DRAFT)
-        .order_by("-issued_on", "-id")[:limit]
-    )
+    invoices = list(invoices_of(customer=customer_id).order_by("-issued_on", "-id")[:limit])
     charges = list(charge_list(customer_id=customer_id))
     return {
         "invoices": invoices,

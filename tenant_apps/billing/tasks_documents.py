@@ -48,7 +48,8 @@ def render_pdf_chunk(invoice_ids: list[int]) -> int:
     from .pdf import invoice_pdf_store
 
     done = 0
-    for invoice in _missing(Invoice.objects.filter(pk__in=invoice_ids)).order_by("id"):
+    rows = Invoice.objects.filter(pk__in=invoice_ids).select_related("customer", "group")
+    for invoice in _missing(rows).order_by("id"):
         invoice_pdf_store(invoice=invoice)
         done += 1
     return done
