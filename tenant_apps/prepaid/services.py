@@ -52,6 +52,7 @@ from tenant_apps.billing.selectors import unbilled_charges
 from tenant_apps.billing.services.issue import LineSpec, charge_line, invoice_issue
 from tenant_apps.collections import prepaid as rules
 from tenant_apps.collections import quantize
+from tenant_apps.collections.services import payment_receive
 from tenant_apps.customers.models import Customer
 from tenant_apps.customers.services import customer_status_refresh
 from tenant_apps.customers.status import derive_status
@@ -276,13 +277,6 @@ class Recharge:
     replayed: bool = False
 
 
-def _payment_receive():
-    # Collections' service (helper C); imported late so that this module loads without it.
-    from tenant_apps.collections.services import payment_receive
-
-    return payment_receive
-
-
 @transaction.atomic
 def recharge(
     *,
@@ -363,7 +357,7 @@ def recharge(
         issued_on=today,
         due_on=received_on,
     )
-    payment = _payment_receive()(
+    payment = payment_receive(
         actor=actor,
         amount=invoice.total,
         origin=origin,
