@@ -7,7 +7,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tenant_apps.customers.models import Group
+from tenant_apps.customers.models import Customer, Group
 
 from .choices import PaymentOrigin, PaymentStatus
 
@@ -49,8 +49,6 @@ class PaymentForm(forms.Form):
         self.fields["idempotency_key"].initial = f"ui:{uuid.uuid4()}"
 
     def clean(self):
-        from tenant_apps.customers.models import Customer
-
         data = super().clean()
         code = (data.get("customer_code") or "").strip()
         group = data.get("group")
