@@ -184,3 +184,11 @@ def invoice_pdf_store(*, invoice: Invoice, force: bool = False) -> Invoice:
     if old and old != invoice.pdf.name:
         invoice.pdf.storage.delete(old)
     return invoice
+
+
+def invoice_pdf_ensure(*, invoice: Invoice) -> Invoice:
+    """The invoice with its stored PDF: rendered and stored now when it has none or its file
+    is missing from the storage."""
+    if invoice.pdf and invoice.pdf.storage.exists(invoice.pdf.name):
+        return invoice
+    return invoice_pdf_store(invoice=invoice, force=bool(invoice.pdf))

@@ -27,7 +27,7 @@ from tenant_apps.parameters.selectors import company_today
 
 from .forms import ChargeForm, InvoiceCancelForm, InvoiceFilterForm, TaxRateForm
 from .models import Invoice, OneOffCharge, TaxRate
-from .pdf import invoice_pdf_filename, invoice_pdf_render, invoice_pdf_store
+from .pdf import invoice_pdf_ensure, invoice_pdf_filename, invoice_pdf_render
 from .selectors import (
     charge_list,
     customer_billing_panel,
@@ -145,15 +145,14 @@ class InvoicePdfView(FunctionRequiredMixin, View):
     def get(self, request, pk):
         invoice = _invoice(pk)
         filename = invoice_pdf_filename(invoice)
-        if not invoice.pdf or not invoice.pdf.storage.exists(invoice.pdf.name):
-            try:
-                invoice = invoice_pdf_store(invoice=invoice, force=bool(invoice.pdf))
-            except OSError:  # storage unavailable: serve it rendered, stored next time
-                response = HttpResponse(
-                    invoice_pdf_render(invoice=invoice), content_type="application/pdf"
-                )
-                response["Content-Disposition"] = f'inline; filename="{filename}"'
-                return response
+        try:
+            invoice = invoice_pdf_ensure(invoice=invoice)
+        except OSError:  # storage unavailable: serve it rendered, stored next time
+            response = HttpResponse(
+                invoice_pdf_render(invoice=invoice), content_type="application/pdf"
+            )
+            response["Content-Disposition"] = f'inline; filename="{filename}"'
+            return response
         return FileResponse(
             invoice.pdf.open("rb"),
             content_type="application/pdf",

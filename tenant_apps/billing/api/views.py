@@ -23,7 +23,7 @@ from shared_apps.audit.actor import Actor
 
 from ..filtersets import ChargeFilter, CreditNoteFilter, InvoiceFilter, TaxRateFilter
 from ..models import CreditNote, OneOffCharge, TaxRate
-from ..pdf import invoice_pdf_filename, invoice_pdf_store
+from ..pdf import invoice_pdf_ensure, invoice_pdf_filename
 from ..selectors import (
     charge_list,
     credit_note_list,
@@ -98,9 +98,7 @@ class InvoicePdfApi(APIView):
         }
     )
     def get(self, request, pk):
-        invoice = _invoice(pk)
-        if not invoice.pdf or not invoice.pdf.storage.exists(invoice.pdf.name):
-            invoice = invoice_pdf_store(invoice=invoice, force=bool(invoice.pdf))
+        invoice = invoice_pdf_ensure(invoice=_invoice(pk))
         with invoice.pdf.open("rb") as f:
             content = f.read()
         response = HttpResponse(content, content_type="application/pdf")
