@@ -33,7 +33,7 @@ from . import rating, taxes
 from .choices import InvoiceKind, InvoiceStatus, PayerKind
 from .cycles import Cycle
 from .models import OneOffCharge
-from .services.issue import _rule_line, _taxes_json, charge_line
+from .services.issue import charge_line, rule_line, taxes_json
 
 __all__ = [
     "ChunkResult",
@@ -407,7 +407,7 @@ def _bill(
     line_charges: list[int | None] = [None] * len(lines)
     for charge in charges:
         spec = charge_line(charge)
-        all_lines.append(_rule_line(spec, len(all_lines), ctx.decimals))
+        all_lines.append(rule_line(spec, ctx.decimals))
         all_descriptions.append(spec.description[:200])
         line_charges.append(charge.pk)
     if not all_lines:
@@ -446,7 +446,7 @@ def _taxed(ctx: Context, payer: rating.Payer, lines: tuple[rating.Line, ...]) ->
 def _taxes_text(amounts: tuple[taxes.TaxAmount, ...]) -> str:
     """The taxes JSON of a line or invoice (as invoice_issue stores it), cached: most lines
     repeat a few amounts."""
-    return json.dumps(_taxes_json(amounts))
+    return json.dumps(taxes_json(amounts))
 
 
 def _count(summary: Summary, bill: PayerBill) -> None:

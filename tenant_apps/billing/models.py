@@ -233,6 +233,23 @@ class Invoice(models.Model):
         return self.customer if self.customer_id else self.group
 
 
+def trace_reference(to: str, **options) -> models.ForeignKey:
+    """A line's reference to what it billed. Not a database constraint: a line is a document's
+    record of what it billed, the rows it names are never deleted (PROTECT guards it in the
+    ORM), and checking them share-locks (writes) every subscription and customer row on each
+    billing run. The invoice itself keeps its constraints (payer, account, entry) and the line
+    its invoice."""
+    return models.ForeignKey(
+        to,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        **options,
+    )
+
+
 class InvoiceLine(models.Model):
     """One line, traceable to what it bills: the member, subscription, product, plan, promotion
     or one-off charge, and the period (``period_end`` exclusive)."""
@@ -246,55 +263,14 @@ class InvoiceLine(models.Model):
     position = models.PositiveIntegerField()
     kind = models.CharField(_("kind"), max_length=10, choices=LineKind.choices)
     description = models.CharField(_("description"), max_length=200)
-    # The traceability references (member, subscription, promotion, product, plan) are not
-    # database constraints: a line is a document's record of what it billed, the rows it names
-    # are never deleted (PROTECT guards it in the ORM), and checking them share-locks (writes)
-    # every subscription and customer row on each billing run. The invoice itself keeps its
-    # constraints (payer, account, entry) and the line its invoice.
-    customer = models.ForeignKey(
-        "customers.Customer",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    subscription = models.ForeignKey(
-        "sales.Subscription",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_constraint=False,
-    )
-    product = models.ForeignKey(
-        "catalog.Product",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    plan = models.ForeignKey(
-        "sales.SalesPlan",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    promotion = models.ForeignKey(
-        "sales.SubscriptionPromotion",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
+    # The traceability references (member, subscription, promotion, product, plan): see
+    # ``trace_reference``. Only the subscription is indexed (a final invoice's days are looked
+    # up by it).
+    customer = trace_reference("customers.Customer", db_index=False)
+    subscription = trace_reference("sales.Subscription")
+    product = trace_reference("catalog.Product", db_index=False)
+    plan = trace_reference("sales.SalesPlan", db_index=False)
+    promotion = trace_reference("sales.SubscriptionPromotion", db_index=False)
     charge = models.ForeignKey(
         "billing.OneOffCharge",
         on_delete=models.PROTECT,

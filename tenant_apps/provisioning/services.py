@@ -21,22 +21,24 @@ def command_issue(
     note: str = "",
 ) -> Command:
     """Record ``action`` for ``subscription``'s service; the same key records it once."""
-    command, created = Command.objects.get_or_create(
+    existing = Command.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    command = Command(
+        subscription=subscription,
+        action=action,
+        reason=reason,
+        system=subscription.product.system if subscription.product_id else "",
+        note=note[:200],
+        created_by=actor.label,
         idempotency_key=idempotency_key,
-        defaults={
-            "subscription": subscription,
-            "action": action,
-            "reason": reason,
-            "system": subscription.product.system if subscription.product_id else "",
-            "note": note[:200],
-            "created_by": actor.label,
-        },
     )
-    if created:
-        audit_record(
-            actor=actor,
-            action="provisioning.command",
-            target=command,
-            changes={"subscription": subscription.pk, "action": action, "reason": reason},
-        )
+    command.full_clean()
+    command.save()
+    audit_record(
+        actor=actor,
+        action="provisioning.command",
+        target=command,
+        changes={"subscription": subscription.pk, "action": action, "reason": reason},
+    )
     return command

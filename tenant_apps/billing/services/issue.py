@@ -54,8 +54,9 @@ class LineSpec:
     cycle_days: int | None = None
 
 
-def _rule_line(spec: LineSpec, index: int, decimals: int) -> rating.Line:
-    # The tax rule works on rating.Line; a one-off line has no subscription or period.
+def rule_line(spec: LineSpec, decimals: int) -> rating.Line:
+    """The rule's line of ``spec`` (the tax rule works on rating.Line; a one-off line has no
+    subscription or period)."""
     start = spec.period_start or dt.date.min
     return rating.Line(
         kind=spec.kind,
@@ -74,7 +75,7 @@ def _rule_line(spec: LineSpec, index: int, decimals: int) -> rating.Line:
     )
 
 
-def _taxes_json(amounts: Sequence[taxes.TaxAmount]) -> list[dict]:
+def taxes_json(amounts: Sequence[taxes.TaxAmount]) -> list[dict]:
     return [
         {"name": t.name, "mode": t.mode, "rate": str(t.rate), "amount": str(t.amount)}
         for t in amounts
@@ -107,7 +108,7 @@ def invoice_issue(
         raise TypeError("money is Decimal, never float")
     params = company_parameters()
     decimals = params.currency_decimals
-    rule_lines = tuple(_rule_line(spec, i, decimals) for i, spec in enumerate(lines))
+    rule_lines = tuple(rule_line(spec, decimals) for spec in lines)
     taxed = taxes.tax_invoice(
         rating.Invoice(
             rating.Payer(rating.CUSTOMER if customer else rating.GROUP, (customer or group).pk),
@@ -143,7 +144,7 @@ def invoice_issue(
         included_tax=taxed.included,
         total=taxed.total,
         open_amount=taxed.total,
-        taxes=_taxes_json(taxed.taxes),
+        taxes=taxes_json(taxed.taxes),
         idempotency_key=idempotency_key,
     )
     invoice.full_clean(exclude=["entry", "pdf"])
@@ -168,7 +169,7 @@ def invoice_issue(
             amount=line.line.amount,
             added_tax=line.added,
             included_tax=line.included,
-            taxes=_taxes_json(line.taxes),
+            taxes=taxes_json(line.taxes),
         )
         for i, (spec, line) in enumerate(zip(lines, taxed.lines, strict=True))
     )
