@@ -17,14 +17,9 @@ from decimal import Decimal
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from .selectors import (
-    BUCKETS,
-    AgeingReport,
-    BillingReport,
-    CollectionsReport,
-    Statement,
-    bucket_labels,
-)
+from tenant_apps.ledger.statement import Statement
+
+from .selectors import BUCKETS, AgeingReport, BillingReport, CollectionsReport, bucket_labels
 
 BOM = "\ufeff"
 

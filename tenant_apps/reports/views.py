@@ -18,17 +18,12 @@ from django.views import View
 
 from shared_apps.access.mixins import FunctionRequiredMixin
 from tenant_apps.customers.models import Customer
+from tenant_apps.ledger.statement import account_statement, customer_account_id
 from tenant_apps.parameters.selectors import company_parameters, company_today
 
 from . import exports
 from .forms import AgeingFilterForm, BillingFilterForm, CollectionsFilterForm, StatementFilterForm
-from .selectors import (
-    account_statement,
-    ageing_report,
-    billing_report,
-    collections_report,
-    customer_account_id,
-)
+from .selectors import ageing_report, billing_report, collections_report
 
 READ = "billing.view"
 STATEMENT_PAGE = 25

@@ -7,9 +7,8 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework.generics import GenericAPIView
 
-from tenant_apps.reports.selectors import account_list, account_statement
-
 from ..models import Account
+from ..statement import account_list, account_statement
 from .serializers import AccountListQuery, AccountOutput, EntryListQuery, EntryOutput
 
 READ = "billing.view"

@@ -15,7 +15,7 @@ from tenant_apps.factories import CustomerFactory
 from tenant_apps.ledger.choices import EntryKind
 from tenant_apps.ledger.selectors import account_balance
 from tenant_apps.ledger.services import entry_post
-from tenant_apps.reports.selectors import account_statement
+from tenant_apps.ledger.statement import account_statement
 from tenant_apps.reports.tests.helpers import ACTOR, OCT, cancel, invoice, line, pay
 
 pytestmark = pytest.mark.django_db
