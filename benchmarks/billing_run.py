@@ -201,7 +201,7 @@ def reset_run() -> None:
 
 def start_worker(concurrency: int) -> subprocess.Popen:
     """One worker on the billing queue, started and ready before the clock starts."""
-    env = common.bench_env(CELERY_TASK_ALWAYS_EAGER="false")
+    env = common.bench_env(BENCH_CELERY_EAGER="false")
     worker = subprocess.Popen(
         [common.PYTHON, "-m", "celery", "-A", "config.celery", "worker", "-Q", "billing",
          "--concurrency", str(concurrency), "--pool", "prefork", "--loglevel", "INFO",

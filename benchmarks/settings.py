@@ -16,14 +16,19 @@ BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 # config.settings.base reads these when imported.
 os.environ["DATABASE_URL"] = BENCH_DATABASE_URL
 os.environ["REDIS_URL"] = BENCH_REDIS_URL
-os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true"
+# Eager unless a benchmark starts real workers (billing_run.py: BENCH_CELERY_EAGER=false).
+EAGER = os.environ.get("BENCH_CELERY_EAGER", "true") == "true"
+os.environ["CELERY_TASK_ALWAYS_EAGER"] = "true" if EAGER else "false"
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 from config.settings.base import *  # noqa: E402, F403
 from config.settings.base import MIDDLEWARE  # noqa: E402
 
 DEBUG = False
-CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_ALWAYS_EAGER = EAGER
+# A billing run's PDFs are a separate step, not rendered behind a measured run (they would take
+# a core from the next one).
+BILLING_RENDER_PDFS_AFTER_RUN = False
 CELERY_TASK_EAGER_PROPAGATES = True  # a failed provisioning fails the benchmark
 CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = "bench-asgi"  # noqa: F405
 # Static files from the finders, as in the run command (no collectstatic needed).

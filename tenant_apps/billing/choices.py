@@ -10,7 +10,7 @@ class TaxMode(models.TextChoices):
 class RunStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
-    FINALIZING = "finalizing", _("Numbering and posting")
+    FINALIZING = "finalizing", _("Closing")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
 

@@ -4,14 +4,18 @@ taxed by the pure rules (``rating``, ``taxes``), and written with COPY.
 
 One chunk is one slice of payer ids of one kind (customers billed on their own invoice, or
 groups). ``chunk_compute`` reads its facts and returns its invoices without writing anything
-(the preview calls it for every chunk); ``chunk_write`` writes them as drafts (no number yet)
-with their lines, marks the one-off charges billed and opens the missing accounts. The caller
-(``services.runs``) does both in the transaction that marks the chunk done, after locking the
-chunk row, so a repeated or resumed chunk bills nothing twice; the invoice's idempotency key
-``cycle:<cycle start>:<customer|group>:<id>`` (unique) is the second guard.
+(the preview calls it for every chunk); ``chunk_write`` writes them: lines first, then, with
+the company's invoice series locked until the caller commits, the ledger entries and the
+invoices numbered, open (paid when the total is 0) and posted, and marks the one-off charges
+billed and opens the missing accounts. The caller (``services.runs``) does both in the
+transaction that marks the chunk done, after locking the chunk row, so a repeated or resumed
+chunk bills nothing twice and a rolled-back one gives its numbers back; the invoice's
+idempotency key ``cycle:<cycle start>:<customer|group>:<id>`` (unique) is the second guard.
 
-``finalize_sql`` numbers a run's drafts in the company's series and posts their ledger entries,
-set-based, in the transaction that locks the series row.
+Only the numbered part is serial (the series row lock, from the entries' COPY to the commit);
+reading, rating and the lines' COPY of two chunks run side by side. Writing each invoice once,
+final, costs half of writing drafts and numbering them afterwards (an UPDATE rewrites the row
+and every index entry of it).
 
 The results are those of ``services.issue.invoice_issue`` (the one-invoice ORM path) for the
 same facts: same lines, amounts, taxes (JSON list of name, mode, rate and amount as strings),
@@ -27,7 +31,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from tenant_apps.ledger.choices import EntryKind
+from tenant_apps.parameters.choices import SeriesKind
+from tenant_apps.parameters.services import series_reserve
 
 from . import rating, taxes
 from .choices import InvoiceKind, InvoiceStatus, PayerKind
@@ -69,6 +78,7 @@ class Context:
     language: str
     table: taxes.TaxTable
     run_id: int | None = None
+    posted_by: str = ""  # the ledger entries' author (who started the run)
 
 
 @dataclass(frozen=True)
@@ -467,14 +477,17 @@ def _count(summary: Summary, bill: PayerBill) -> None:
 # --- writing ----------------------------------------------------------------------------------
 
 INVOICE_COLUMNS = (
-    "id, kind, status, customer_id, group_id, account_id, run_id, cycle_start, cycle_end,"
-    " issued_on, due_on, currency, language, subtotal, added_tax, included_tax, total,"
-    " open_amount, taxes, pdf, idempotency_key, created_at"
+    "id, number, kind, status, customer_id, group_id, account_id, run_id, cycle_start,"
+    " cycle_end, issued_on, due_on, currency, language, subtotal, added_tax, included_tax, total,"
+    " open_amount, taxes, entry_id, pdf, idempotency_key, created_at"
 )
 LINE_COLUMNS = (
     "invoice_id, position, kind, description, customer_id, subscription_id, product_id,"
     " plan_id, promotion_id, charge_id, system, period_start, period_end, days, cycle_days,"
     " amount, added_tax, included_tax, taxes"
+)
+ENTRY_COLUMNS = (
+    "id, account_id, kind, amount, description, posted_at, due_on, idempotency_key, posted_by"
 )
 
 
@@ -501,57 +514,29 @@ def _accounts(cursor, kind: str, ids: list[int]) -> dict[int, int]:
     return accounts
 
 
-def chunk_write(cursor, ctx: Context, kind: str, result: ChunkResult) -> None:
-    """Write a chunk's invoices as drafts (no number, no entry) with their lines, and mark its
-    one-off charges billed. Runs inside the caller's transaction."""
+def _ids(cursor, table: str, count: int) -> list[int]:
+    """``count`` ids of ``table``'s sequence, taken at once."""
+    if not count:
+        return []
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+        [table, count],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def chunk_write(cursor, ctx: Context, kind: str, result: ChunkResult) -> int | None:
+    """Write a chunk's invoices, final: their lines, then their ledger entries and the invoices
+    numbered in the company's invoice series (customers, then groups, by id), open and posted;
+    mark its one-off charges billed. Runs inside the caller's transaction, which holds the
+    series row locked from the numbering to its end. Returns the first number taken (the
+    chunk's numbers are that one and the next ones, one per invoice), None with no invoice."""
     bills = result.bills
     if not bills:
-        return
+        return None
     accounts = _accounts(cursor, kind, [bill.payer.id for bill in bills])
-    cursor.execute(
-        "SELECT nextval(pg_get_serial_sequence('billing_invoice', 'id'))"
-        " FROM generate_series(1, %s)",
-        [len(bills)],
-    )
-    ids = [row[0] for row in cursor.fetchall()]
-    now = timezone.now()
-    cycle = ctx.cycle
-    is_customer = kind == PayerKind.CUSTOMER
-    charge_rows: list[tuple[int, int]] = []
+    ids = _ids(cursor, "billing_invoice", len(bills))
     raw = cursor.cursor if hasattr(cursor, "cursor") else cursor
-    with raw.copy(f"COPY billing_invoice ({INVOICE_COLUMNS}) FROM STDIN") as copy:
-        for invoice_id, bill in zip(ids, bills, strict=True):
-            taxed = bill.taxed
-            total = taxed.total
-            copy.write_row(
-                (
-                    invoice_id,
-                    InvoiceKind.CYCLE.value,
-                    InvoiceStatus.DRAFT.value,
-                    bill.payer.id if is_customer else None,
-                    None if is_customer else bill.payer.id,
-                    accounts[bill.payer.id],
-                    ctx.run_id,
-                    cycle.start,
-                    cycle.end,
-                    ctx.issued_on,
-                    ctx.due_on,
-                    ctx.currency,
-                    ctx.language,
-                    taxed.subtotal,
-                    taxed.added,
-                    taxed.included,
-                    total,
-                    total,
-                    taxed.taxes_text,
-                    "",
-                    invoice_key(cycle.start, bill.payer),
-                    now,
-                )
-            )
-            charge_rows.extend(
-                (charge_id, invoice_id) for charge_id in result.charge_ids.get(bill.payer, ())
-            )
     with raw.copy(f"COPY billing_invoiceline ({LINE_COLUMNS}) FROM STDIN") as copy:
         for invoice_id, bill in zip(ids, bills, strict=True):
             for position, (line, description, charge_id, values) in enumerate(
@@ -567,15 +552,89 @@ def chunk_write(cursor, ctx: Context, kind: str, result: ChunkResult) -> None:
                 copy.write_row(
                     _line_row(invoice_id, position, line, description, charge_id, values)
                 )
+    charge_rows = [
+        (charge_id, invoice_id)
+        for invoice_id, bill in zip(ids, bills, strict=True)
+        for charge_id in result.charge_ids.get(bill.payer, ())
+    ]
     if charge_rows:
         cursor.execute(
             "UPDATE billing_oneoffcharge c SET invoice_id = v.invoice_id FROM"
             " unnest(%s::bigint[], %s::bigint[]) AS v(id, invoice_id)"
             " WHERE c.id = v.id AND c.invoice_id IS NULL AND NOT c.cancelled",
-            [[c for c, _ in charge_rows], [i for _, i in charge_rows]],
+            [[c for c, _i in charge_rows], [i for _c, i in charge_rows]],
         )
         if cursor.rowcount != len(charge_rows):
             raise RuntimeError("a one-off charge of this chunk was billed or cancelled meanwhile")
+
+    # Serial from here to the caller's commit: the series row stays locked.
+    series, first = series_reserve(kind=SeriesKind.INVOICE, count=len(bills))
+    with translation.override(ctx.language):
+        described = _("Invoice %(number)s")
+    posted = [bill for bill in bills if bill.total != 0]
+    entry_ids = iter(_ids(cursor, "ledger_entry", len(posted)))
+    now = timezone.now()
+    cycle = ctx.cycle
+    is_customer = kind == PayerKind.CUSTOMER
+    invoice_rows = []
+    entry_rows = []
+    for offset, (invoice_id, bill) in enumerate(zip(ids, bills, strict=True)):
+        taxed = bill.taxed
+        total = taxed.total
+        number = series.format(first + offset)
+        account_id = accounts[bill.payer.id]
+        entry_id = None
+        if total != 0:
+            entry_id = next(entry_ids)
+            entry_rows.append(
+                (
+                    entry_id,
+                    account_id,
+                    EntryKind.INVOICE.value,
+                    total,
+                    described % {"number": number},
+                    now,
+                    ctx.due_on,
+                    f"invoice:{invoice_id}",
+                    ctx.posted_by,
+                )
+            )
+        invoice_rows.append(
+            (
+                invoice_id,
+                number,
+                InvoiceKind.CYCLE.value,
+                (InvoiceStatus.OPEN if total > 0 else InvoiceStatus.PAID).value,
+                bill.payer.id if is_customer else None,
+                None if is_customer else bill.payer.id,
+                account_id,
+                ctx.run_id,
+                cycle.start,
+                cycle.end,
+                ctx.issued_on,
+                ctx.due_on,
+                ctx.currency,
+                ctx.language,
+                taxed.subtotal,
+                taxed.added,
+                taxed.included,
+                total,
+                total,
+                taxed.taxes_text,
+                entry_id,
+                "",
+                invoice_key(cycle.start, bill.payer),
+                now,
+            )
+        )
+    if entry_rows:
+        with raw.copy(f"COPY ledger_entry ({ENTRY_COLUMNS}) FROM STDIN") as copy:
+            for row in entry_rows:
+                copy.write_row(row)
+    with raw.copy(f"COPY billing_invoice ({INVOICE_COLUMNS}) FROM STDIN") as copy:
+        for row in invoice_rows:
+            copy.write_row(row)
+    return first
 
 
 def _line_row(

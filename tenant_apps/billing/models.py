@@ -129,6 +129,9 @@ class BillingChunk(models.Model):
         max_length=8, choices=ChunkStatus.choices, default=ChunkStatus.PENDING
     )
     invoices_count = models.PositiveIntegerField(default=0)
+    # The series number of the chunk's first invoice; its invoices have this one and the next
+    # ``invoices_count - 1`` (taken when the chunk was billed; None: no invoice).
+    first_number = models.PositiveBigIntegerField(null=True, blank=True)
     total = models.DecimalField(default=Decimal("0"), **MONEY)
     summary = models.JSONField(
         default=dict, blank=True, help_text="The chunk's figures and exceptions (engine.Summary)."

@@ -98,9 +98,10 @@ def series_update(*, actor: Actor, series: DocumentSeries, data: dict[str, Any])
     return row
 
 
-def series_take(*, kind: str, count: int = 1) -> list[str]:
-    """Issue the next ``count`` numbers of a series, without gaps: the row is locked until the
-    caller's transaction ends, so a rolled-back caller gives its numbers back."""
+def series_reserve(*, kind: str, count: int) -> tuple[DocumentSeries, int]:
+    """Take the next ``count`` numbers of a series, without gaps: the series and the first
+    number taken. The row is locked until the caller's transaction ends, so a rolled-back
+    caller gives its numbers back (and a concurrent caller waits for it)."""
     if count < 1:
         raise ValueError("count must be at least 1")
     with transaction.atomic():
@@ -111,4 +112,10 @@ def series_take(*, kind: str, count: int = 1) -> list[str]:
         first = row.next_number
         row.next_number = first + count
         row.save(update_fields=["next_number"])
+    return row, first
+
+
+def series_take(*, kind: str, count: int = 1) -> list[str]:
+    """Issue the next ``count`` numbers of a series, formatted (see ``series_reserve``)."""
+    row, first = series_reserve(kind=kind, count=count)
     return [row.format(n) for n in range(first, first + count)]

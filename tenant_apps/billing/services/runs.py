@@ -3,11 +3,14 @@
 A run is one row per cycle (unique ``cycle_start``) and its chunks, slices of a few thousand
 payers each (``BILLING_RUN_CHUNK_PAYERS``). Each chunk is billed by one Celery task on the
 ``billing`` queue (``billing.run_chunk``) in ONE transaction that locks the chunk row, writes
-its draft invoices and lines with COPY (``engine``), marks its one-off charges billed and marks
-the chunk done: a chunk done does nothing, a chunk whose worker died is rolled back whole and
-redelivered (``acks_late``), so each invoice exists once. The last chunk to finish enqueues
-``billing.run_finalize``, which in one transaction numbers the drafts in the company's invoice
-series (locked: gapless), posts their ledger entries and opens them; running it again does
+its invoices and lines with COPY (``engine``): numbered in the company's invoice series
+(locked from the numbering to the commit: gapless), open and posted to the ledger; it marks
+its one-off charges billed and the chunk done. A chunk done does nothing; a chunk whose worker
+died is rolled back whole, numbers included, and redelivered (``acks_late``), so each invoice
+exists once and no number is lost. The numbers follow the order in which the chunks commit
+(customers, then groups, by id within a chunk). The last chunk to finish enqueues
+``billing.run_finalize``, which closes the run (its figures and exceptions, the audit record)
+and then has the payers' waiting credit applied and the PDFs rendered; running it again does
 nothing. Starting a cycle already done returns it; starting a failed or stuck one resumes it.
 
 The preview runs the same computation (``engine.chunk_compute`` over the same chunks) without
@@ -24,7 +27,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Exists
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,10 +36,9 @@ from shared_apps.audit.services import audit_record
 from tenant_apps.parameters.choices import SeriesKind
 from tenant_apps.parameters.models import DocumentSeries
 from tenant_apps.parameters.selectors import company_parameters, company_today
-from tenant_apps.parameters.services import parameters_seed
 
 from .. import engine
-from ..choices import ChunkStatus, InvoiceStatus, RunStatus
+from ..choices import ChunkStatus, RunStatus
 from ..cycles import ARREARS, Cycle, cycle_containing, cycle_to_bill
 from ..models import BillingChunk, BillingRun
 from ..selectors import tax_table
@@ -152,6 +154,7 @@ def _context(run: BillingRun) -> engine.Context:
             for system, rates in terms["taxes"].items()
         },
         run_id=run.pk,
+        posted_by=run.requested_by,
     )
 
 
@@ -359,17 +362,25 @@ def billing_chunk_run(*, run_id: int, index: int) -> bool:
                 result = engine.chunk_compute(
                     cursor, ctx, chunk.payer_kind, chunk.low_id, chunk.high_id, lock_charges=True
                 )
-                engine.chunk_write(cursor, ctx, chunk.payer_kind, result)
+                first_number = engine.chunk_write(cursor, ctx, chunk.payer_kind, result)
                 if engine.AFTER_WRITE is not None:
                     engine.AFTER_WRITE()
             summary = result.summary
+            chunk.first_number = first_number
             chunk.status = ChunkStatus.DONE
             chunk.invoices_count = summary.invoices
             chunk.total = summary.total
             chunk.summary = summary.as_json()
             chunk.finished_at = timezone.now()
             chunk.save(
-                update_fields=["status", "invoices_count", "total", "summary", "finished_at"]
+                update_fields=[
+                    "status",
+                    "first_number",
+                    "invoices_count",
+                    "total",
+                    "summary",
+                    "finished_at",
+                ]
             )
     # The run row is updated after the chunk's commit, in a statement of its own: updating it
     # inside the chunk's transaction held its lock until that commit, so chunks committed one
@@ -409,41 +420,12 @@ def billing_run_fail(*, run_id: int, error: str) -> None:
 
 # --- finalize ---------------------------------------------------------------------------------
 
-# Finalize, set-based, in three statements (a temporary table with statistics keeps the joins
-# hashed): the numbers, the entries, then each invoice's number, status and entry at once.
-_NUMBER = """
-CREATE TEMPORARY TABLE billing_finalize ON COMMIT DROP AS
-SELECT id, account_id, total, due_on,
-    %(prefix)s || CASE WHEN length(n::text) >= %(padding)s THEN n::text
-        ELSE lpad(n::text, %(padding)s, '0') END AS number
-FROM (
-    SELECT id, account_id, total, due_on, %(first)s - 1 + row_number() OVER (
-        ORDER BY customer_id IS NULL, customer_id, group_id) AS n
-    FROM billing_invoice WHERE run_id = %(run)s AND status = 'draft'
-) AS numbered
-"""
-_POST = """
-INSERT INTO ledger_entry
-    (account_id, kind, amount, description, posted_at, due_on, idempotency_key, posted_by)
-SELECT account_id, 'invoice', total, %(before)s || number || %(after)s, now(), due_on,
-    'invoice:' || id, %(by)s
-FROM billing_finalize WHERE total <> 0
-"""
-_OPEN = """
-UPDATE billing_invoice i
-SET number = f.number,
-    status = CASE WHEN f.total > 0 THEN %(open)s ELSE %(paid)s END,
-    entry_id = e.id
-FROM billing_finalize f LEFT JOIN ledger_entry e ON e.idempotency_key = 'invoice:' || f.id
-WHERE i.id = f.id
-"""
-
 
 def billing_run_finalize(*, run_id: int) -> BillingRun:
-    """Number the run's draft invoices in the company's series (customers, then groups, by id;
-    gapless: the series row is locked until commit, a rollback gives the numbers back), post
-    their ledger entries (none for a total of 0: paid), open them and close the run, in one
-    transaction. Does nothing for a run done or with chunks still pending."""
+    """Close a run whose chunks are all done (their invoices are numbered and posted): its
+    figures, totals by system and exceptions from the chunks', done, the audit record (with
+    the first and last numbers), in one transaction; then the payers' waiting credit and the
+    PDFs, as tasks of their own. Does nothing for a run done or with chunks still pending."""
     pending = BillingChunk.objects.filter(run_id=run_id, status=ChunkStatus.PENDING)
     BillingRun.objects.filter(
         ~Exists(pending), pk=run_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
@@ -454,44 +436,16 @@ def billing_run_finalize(*, run_id: int) -> BillingRun:
             return run
         if run.chunks.filter(status=ChunkStatus.PENDING).exists():
             return run
-        params = company_parameters()
-        series = DocumentSeries.objects.select_for_update().filter(kind=SeriesKind.INVOICE).first()
-        if series is None:
-            parameters_seed()
-            series = DocumentSeries.objects.select_for_update().get(kind=SeriesKind.INVOICE)
-        drafts = run.invoices.filter(status=InvoiceStatus.DRAFT).count()
-        first = series.next_number
-        mark = "\x00"
-        with translation.override(params.locale):
-            before, after = (_("Invoice %(number)s") % {"number": mark}).split(mark)
-        if drafts:
-            args = {
-                "first": first,
-                "run": run.pk,
-                "prefix": series.prefix,
-                "padding": series.padding,
-                "before": before,
-                "after": after,
-                "by": run.requested_by,
-                "open": InvoiceStatus.OPEN.value,
-                "paid": InvoiceStatus.PAID.value,
-            }
-            with connection.cursor() as cursor:
-                engine.no_jit(cursor)
-                cursor.execute("DROP TABLE IF EXISTS billing_finalize")
-                cursor.execute(_NUMBER, args)
-                cursor.execute("ANALYZE billing_finalize")
-                cursor.execute(_POST, args)
-                cursor.execute(_OPEN, args)
-                if cursor.rowcount != drafts:
-                    raise RuntimeError("the drafts changed while the run was finalized")
-            series.next_number = first + drafts
-            series.save(update_fields=["next_number"])
+        summary = engine.Summary()
+        numbered = []
+        for data, first, count in run.chunks.values_list(
+            "summary", "first_number", "invoices_count"
+        ):
+            summary.add(engine.Summary.from_json(data))
+            if first is not None:
+                numbered.append((first, first + count - 1))
         if engine.AFTER_WRITE is not None:
             engine.AFTER_WRITE()
-        summary = engine.Summary()
-        for data in run.chunks.values_list("summary", flat=True):
-            summary.add(engine.Summary.from_json(data))
         run.status = RunStatus.DONE
         run.finished_at = timezone.now()
         run.started_at = run.started_at or run.finished_at
@@ -502,7 +456,13 @@ def billing_run_finalize(*, run_id: int) -> BillingRun:
         run.exceptions = summary.exceptions()
         run.error = ""
         run.save()
-        numbers = [series.format(first), series.format(first + drafts - 1)] if drafts else []
+        numbers = []
+        series = DocumentSeries.objects.filter(kind=SeriesKind.INVOICE).first()
+        if numbered and series is not None:
+            numbers = [
+                series.format(min(low for low, _high in numbered)),
+                series.format(max(high for _low, high in numbered)),
+            ]
         audit_record(
             actor=Actor.system(FINALIZE_ACTOR),
             action="billing.run_done",

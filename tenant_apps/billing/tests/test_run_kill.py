@@ -1,6 +1,7 @@
 """Exactly once when a process dies mid-run (issue 4): a real process is SIGKILLed after writing
-a chunk's invoices, before its commit, and again in the middle of finalize; the run is then
-resumed and every invoice exists once, numbered without gaps, with one ledger entry each.
+a chunk's invoices (numbered and posted), before its commit, and again in the middle of
+finalize; two chunks are billed by two processes at the same moment; the run is then resumed
+and every invoice exists once, numbered without gaps, with one ledger entry each.
 
 A subprocess cannot see a test's transaction, so this module works in a company of its own
 (``bill-kill``, created once and committed, like the session world; its rows are wiped at the
@@ -41,10 +42,11 @@ SCRIPT = textwrap.dedent(
     from tenant_apps.billing import engine
     from tenant_apps.billing.services.runs import billing_chunk_run, billing_run_finalize
 
-    engine.AFTER_WRITE = lambda: os.kill(os.getpid(), signal.SIGKILL)
     what, run_id, index, slug = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+    if what != "bill":  # "bill": a chunk billed to the end
+        engine.AFTER_WRITE = lambda: os.kill(os.getpid(), signal.SIGKILL)
     with company_context(Company.objects.get(slug=slug)):
-        if what == "chunk":
+        if what in ("chunk", "bill"):
             billing_chunk_run(run_id=run_id, index=index)
         else:
             billing_run_finalize(run_id=run_id)
@@ -77,26 +79,44 @@ def _company():
     return company
 
 
-def _subprocess(what: str, run_id: int, index: int = 0) -> subprocess.CompletedProcess:
+def _env() -> dict[str, str]:
     db = connection.settings_dict
     url = f"postgres://{db['USER']}"
     if db.get("PASSWORD"):
         url += f":{db['PASSWORD']}"
     url += f"@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {
+    return {
         **os.environ,
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "PYTHONPATH": str(ROOT),
     }
+
+
+def _subprocess(what: str, run_id: int, index: int = 0) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-c", SCRIPT, what, str(run_id), str(index), SLUG],
         cwd=ROOT,
-        env=env,
+        env=_env(),
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def _side_by_side(run_id: int, indexes: list[int]) -> list[subprocess.Popen]:
+    """Chunks billed to the end by processes of their own, all started at once."""
+    return [
+        subprocess.Popen(
+            [sys.executable, "-c", SCRIPT, "bill", str(run_id), str(index), SLUG],
+            cwd=ROOT,
+            env=_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for index in indexes
+    ]
 
 
 @pytest.fixture
@@ -145,26 +165,49 @@ def test_killed_chunk_and_killed_finalize_then_resume_bill_each_invoice_once(
     run = runs.billing_run_start(actor=ACTOR, cycle_start=dt.date(2026, 3, 1))
     assert run.chunks_total == 4
     runs.billing_chunk_run(run_id=run.pk, index=0)
+    series.refresh_from_db()
+    assert series.next_number == first_number + 2  # chunk 0's invoices are numbered
+    assert Entry.objects.filter(idempotency_key__startswith="invoice:").count() == 2
 
-    # A process is killed after writing chunk 1's invoices and lines, before its commit.
+    # A process is killed after writing chunk 1's invoices, lines and entries (numbered: the
+    # series row is locked), before its commit.
     killed = _subprocess("chunk", run.pk, 1)
     assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
     assert BillingChunk.objects.get(run=run, index=1).status == ChunkStatus.PENDING
     assert Invoice.objects.filter(run=run).count() == 2  # chunk 0's only: 1's rolled back
+    series.refresh_from_db()
+    assert series.next_number == first_number + 2  # its numbers were given back
+    assert Entry.objects.filter(idempotency_key__startswith="invoice:").count() == 2
 
-    # The chunk is billed again from nothing (as its redelivered task does), and the rest.
-    for index in (1, 2, 3):
-        runs.billing_chunk_run(run_id=run.pk, index=index)
+    # The chunk is billed again from nothing (as its redelivered task does), side by side with
+    # chunk 2 in another process: both take numbers from the locked series, one after the other.
+    processes = _side_by_side(run.pk, [1, 2])
+    for process in processes:
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0 and "not killed" in out, err[-2000:]
+    runs.billing_chunk_run(run_id=run.pk, index=3)
     run.refresh_from_db()
     assert run.chunks_done == 4
-    assert Invoice.objects.filter(run=run, status="draft").count() == 6
+    assert not Invoice.objects.filter(run=run, status="draft").exists()
+    chunks = {c.index: c for c in BillingChunk.objects.filter(run=run)}
+    assert chunks[0].first_number == first_number and chunks[3].invoices_count == 1
+    blocks = sorted(
+        n for c in chunks.values() for n in range(c.first_number, c.first_number + c.invoices_count)
+    )
+    assert blocks == list(range(first_number, first_number + 6))  # disjoint, no gap
+    for chunk in chunks.values():  # each chunk's invoices hold its block of numbers
+        low, high = chunk.first_number, chunk.first_number + chunk.invoices_count
+        payer = "customer_id" if chunk.payer_kind == "customer" else "group_id"
+        numbers = Invoice.objects.filter(
+            run=run, **{f"{payer}__gte": chunk.low_id, f"{payer}__lte": chunk.high_id}
+        ).order_by(payer)
+        assert [inv.number for inv in numbers] == [series.format(n) for n in range(low, high)]
 
-    # A process is killed in the middle of finalize (numbered and posted, not committed).
+    # A process is killed in the middle of finalize (the run's figures, not committed).
     killed = _subprocess("finalize", run.pk)
     assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
     series.refresh_from_db()
-    assert series.next_number == first_number  # the numbers were given back
-    assert not Entry.objects.filter(idempotency_key__startswith="invoice:").exists()
+    assert series.next_number == first_number + 6
 
     # Resumed (its tasks run now, eagerly): finalize, once.
     run.refresh_from_db()
