@@ -368,7 +368,7 @@ def chunk_compute(
         )
 
     summary = Summary()
-    cache: dict = {}  # invoice shape -> Taxed (see Taxed)
+    cache = _taxed_cache(ctx)  # invoice shape -> Taxed (see Taxed)
     bills: list[PayerBill] = []
     billed_charges: dict[rating.Payer, list[int]] = {}
     for payer in sorted(set(rule_invoices) | set(charges)):
@@ -434,6 +434,22 @@ def _bill(
         line_charges=line_charges,
         taxed=taxed,
     )
+
+
+# Taxed per invoice shape, kept across the chunks a worker process bills with the same tax
+# table and currency (a run's terms are fixed when it starts): most shapes repeat from chunk
+# to chunk. Bounded: emptied when it holds too many shapes.
+_TAXED: dict[tuple, dict] = {}
+_TAXED_LIMIT = 100_000
+
+
+def _taxed_cache(ctx: Context) -> dict:
+    key = (ctx.decimals, tuple(sorted(ctx.table.items())))
+    cache = _TAXED.get(key)
+    if cache is None or len(cache) > _TAXED_LIMIT:
+        _TAXED.clear()
+        cache = _TAXED[key] = {}
+    return cache
 
 
 def _taxed(ctx: Context, payer: rating.Payer, lines: tuple[rating.Line, ...]) -> Taxed:
@@ -518,8 +534,10 @@ def _ids(cursor, table: str, count: int) -> list[int]:
     """``count`` ids of ``table``'s sequence, taken at once."""
     if not count:
         return []
+    # The sequence looked up once, not per id (a catalog look-up each).
     cursor.execute(
-        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+        "SELECT nextval(q.seq) FROM (SELECT pg_get_serial_sequence(%s, 'id')::regclass AS seq) q"
+        " CROSS JOIN generate_series(1, %s)",
         [table, count],
     )
     return [row[0] for row in cursor.fetchall()]

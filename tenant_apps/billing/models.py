@@ -154,7 +154,9 @@ def invoice_pdf_path(invoice: "Invoice", filename: str) -> str:
 
 
 class Invoice(models.Model):
-    number = models.CharField(_("number"), max_length=30, unique=True, null=True, blank=True)
+    # Unique by a constraint below, not ``unique=True``: that also builds a second, pattern-ops
+    # index (for LIKE) nothing uses, which every invoice a billing run writes would pay for.
+    number = models.CharField(_("number"), max_length=30, null=True, blank=True)  # noqa: DJ001 (NULL until numbered: unique, so not "")
     kind = models.CharField(_("kind"), max_length=10, choices=InvoiceKind.choices)
     status = models.CharField(
         _("status"), max_length=10, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT
@@ -207,18 +209,32 @@ class Invoice(models.Model):
         "ledger.Entry", on_delete=models.PROTECT, null=True, blank=True, related_name="invoice"
     )
     pdf = models.FileField(_("PDF"), upload_to=invoice_pdf_path, blank=True, max_length=200)
-    idempotency_key = models.CharField(max_length=120, unique=True)
+    idempotency_key = models.CharField(max_length=120)  # unique: see the constraints
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-issued_on", "-id"]
         indexes = [
-            models.Index(fields=["customer", "status"], name="billing_invoice_customer"),
-            models.Index(fields=["group", "status"], name="billing_invoice_group"),
+            # Partial: a customer's invoice has no group and a group's no customer, so neither
+            # index holds the other's rows.
+            models.Index(
+                fields=["customer", "status"],
+                name="billing_invoice_customer",
+                condition=Q(customer__isnull=False),
+            ),
+            models.Index(
+                fields=["group", "status"],
+                name="billing_invoice_group",
+                condition=Q(group__isnull=False),
+            ),
             models.Index(fields=["status", "due_on"], name="billing_invoice_due"),
             models.Index(fields=["run", "status"], name="billing_invoice_run"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="billing_invoice_number_unique"),
+            models.UniqueConstraint(
+                fields=["idempotency_key"], name="billing_invoice_idempotency_key_unique"
+            ),
             models.CheckConstraint(condition=ONE_PAYER, name="billing_invoice_one_payer"),
             models.CheckConstraint(
                 condition=Q(status=InvoiceStatus.DRAFT) | Q(number__isnull=False),
@@ -241,7 +257,7 @@ def trace_reference(to: str, **options) -> models.ForeignKey:
     record of what it billed, the rows it names are never deleted (PROTECT guards it in the
     ORM), and checking them share-locks (writes) every subscription and customer row on each
     billing run. The invoice itself keeps its constraints (payer, account, entry) and the line
-    its invoice."""
+    its invoice; a one-off charge is constrained to its invoice (``OneOffCharge.invoice``)."""
     return models.ForeignKey(
         to,
         on_delete=models.PROTECT,
@@ -274,14 +290,9 @@ class InvoiceLine(models.Model):
     product = trace_reference("catalog.Product", db_index=False)
     plan = trace_reference("sales.SalesPlan", db_index=False)
     promotion = trace_reference("sales.SubscriptionPromotion", db_index=False)
-    charge = models.ForeignKey(
-        "billing.OneOffCharge",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="lines",
-        db_index=False,  # a charge's invoice is OneOffCharge.invoice
-    )
+    # A traceability reference too (the charge's own invoice, OneOffCharge.invoice, is the
+    # constrained link); no index: a charge's lines are found through that invoice.
+    charge = trace_reference("billing.OneOffCharge", db_index=False)
     system = models.CharField(_("system"), max_length=12, choices=System.choices, blank=True)
     period_start = models.DateField(_("from"), null=True, blank=True)
     period_end = models.DateField(_("until (exclusive)"), null=True, blank=True)

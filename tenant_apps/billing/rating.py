@@ -1,5 +1,7 @@
 """Rating: what a subscription owes for a cycle. Pure rules, no ORM, request or settings access;
-dataclasses in, dataclasses out, ``Decimal`` only.
+immutable records in, immutable records out, ``Decimal`` only. The records a billing run makes
+by the thousand (facts, lines, payers) are named tuples: a fifth of a frozen dataclass's cost to
+build, and compared and hashed in C.
 
 Rules (issue 4, "Cycle", "Lines and rounding", "Promotions", "Group billing"):
 
@@ -28,6 +30,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
 
@@ -61,8 +64,7 @@ def prorate(monthly: Decimal, days: int, cycle_days: int) -> Decimal:
     return monthly * days / cycle_days
 
 
-@dataclass(frozen=True)
-class PromotionFacts:
+class PromotionFacts(NamedTuple):
     """A promotion as sold. ``starts_on`` ``None``: not started (the subscription is not
     active yet); ``ends_on`` is exclusive (see ``promotion_window``)."""
 
@@ -73,8 +75,7 @@ class PromotionFacts:
     ends_on: dt.date | None
 
 
-@dataclass(frozen=True)
-class SubscriptionFacts:
+class SubscriptionFacts(NamedTuple):
     """What rating needs of a subscription. ``activated_on`` ``None``: never activated."""
 
     id: int
@@ -89,8 +90,7 @@ class SubscriptionFacts:
     promotions: tuple[PromotionFacts, ...] = ()
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """One invoice line, with everything that traces it: the subscription, the member it
     belongs to, product, plan, promotion (promotion lines only) and period (``period_end``
     exclusive). ``exact`` is the unrounded amount, ``amount`` the quantized one."""
@@ -110,9 +110,8 @@ class Line:
     promotion_id: int | None = None
 
 
-@dataclass(frozen=True, order=True)
-class Payer:
-    """Who an invoice is for: a customer or a group."""
+class Payer(NamedTuple):
+    """Who an invoice is for: a customer or a group (ordered: customers, then groups, by id)."""
 
     kind: str
     id: int
@@ -157,20 +156,22 @@ def rate_subscription(cycle: Cycle, sub: SubscriptionFacts, decimals: int = 2) -
     exact = prorate(sub.price, days, cycle.days)
 
     def line(kind, p_start, p_end, p_days, p_exact, promotion_id=None) -> Line:
+        # Positional, in Line's field order (kind, subscription, member, product, plan,
+        # system, period, days, cycle days, exact, amount, promotion): the run's hot path.
         return Line(
-            kind=kind,
-            subscription_id=sub.id,
-            customer_id=sub.customer_id,
-            product_id=sub.product_id,
-            plan_id=sub.plan_id,
-            system=sub.system,
-            period_start=p_start,
-            period_end=p_end,
-            days=p_days,
-            cycle_days=cycle.days,
-            exact=p_exact,
-            amount=quantize(p_exact, decimals),
-            promotion_id=promotion_id,
+            kind,
+            sub.id,
+            sub.customer_id,
+            sub.product_id,
+            sub.plan_id,
+            sub.system,
+            p_start,
+            p_end,
+            p_days,
+            cycle.days,
+            p_exact,
+            quantize(p_exact, decimals),
+            promotion_id,
         )
 
     lines = [line(PRODUCT_LINE, start, end, days, exact)]

@@ -59,7 +59,8 @@ class Entry(models.Model):
     reverses = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
     )
-    idempotency_key = models.CharField(max_length=120, unique=True)
+    # Unique by a constraint below, not ``unique=True`` (which adds a LIKE index nothing uses).
+    idempotency_key = models.CharField(max_length=120)
     posted_by = models.CharField(_("posted by"), max_length=150)
 
     class Meta:
@@ -67,6 +68,9 @@ class Entry(models.Model):
         indexes = [models.Index(fields=["account", "posted_at"], name="ledger_entry_account")]
         constraints = [
             models.CheckConstraint(condition=~Q(amount=0), name="ledger_entry_not_zero"),
+            models.UniqueConstraint(
+                fields=["idempotency_key"], name="ledger_entry_idempotency_key_unique"
+            ),
         ]
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")
