@@ -116,6 +116,52 @@ class BillingRun(models.Model):
         return min(99, self.chunks_done * 100 // self.chunks_total)
 
 
+class BillingPreview(models.Model):
+    """What a run of a cycle would bill, computed in the background (``billing.run_preview``,
+    on the billing queue) chunk by chunk exactly as the run computes, writing nothing but this
+    row: its progress while it computes, then the figures and exceptions."""
+
+    cycle_start = models.DateField(_("cycle start"))
+    cycle_end = models.DateField(_("cycle end"))
+    timing = models.CharField(_("timing"), max_length=8, choices=BillingTiming.choices)
+    issued_on = models.DateField(_("issue date"))
+    due_on = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    requested_by = models.CharField(_("requested by"), max_length=150)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    chunks_total = models.PositiveIntegerField(_("chunks"), default=0)
+    chunks_done = models.PositiveIntegerField(_("chunks done"), default=0)
+    invoices_count = models.PositiveIntegerField(_("invoices"), default=0)
+    total = models.DecimalField(_("total"), default=Decimal("0"), **MONEY)
+    totals_by_system = models.JSONField(_("totals by system"), default=dict, blank=True)
+    exceptions = models.JSONField(_("exceptions"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["cycle_start", "status"], name="billing_preview_cycle")]
+        verbose_name = _("billing preview")
+        verbose_name_plural = _("billing previews")
+
+    def __str__(self) -> str:
+        return str(
+            _("Preview of the cycle %(start)s – %(end)s")
+            % {"start": self.cycle_start.isoformat(), "end": self.cycle_end.isoformat()}
+        )
+
+    @property
+    def progress(self) -> int:
+        """Percent of chunks computed (0-100)."""
+        if self.status == RunStatus.DONE:
+            return 100
+        if not self.chunks_total:
+            return 0
+        return min(99, self.chunks_done * 100 // self.chunks_total)
+
+
 class BillingChunk(models.Model):
     """A slice of a run's payers (ids ``low_id`` to ``high_id`` inclusive, of one kind), billed
     in one transaction that also marks it done: a retried or repeated chunk bills nothing twice."""

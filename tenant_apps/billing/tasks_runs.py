@@ -8,7 +8,12 @@ from celery import shared_task
 
 from tenants.guards import company_task
 
-__all__ = ["billing_run_apply_credit", "billing_run_chunk", "billing_run_finalize"]
+__all__ = [
+    "billing_run_apply_credit",
+    "billing_run_chunk",
+    "billing_run_finalize",
+    "billing_run_preview",
+]
 
 RETRIES = 5
 
@@ -68,3 +73,18 @@ def billing_run_apply_credit(run_id: int) -> int:
 
     accounts = Invoice.objects.filter(run_id=run_id).values_list("account_id", flat=True)
     return credit_apply(actor=Actor.system("billing-run"), account_ids=accounts)
+
+
+@shared_task(name="billing.run_preview", acks_late=True, reject_on_worker_lost=True)
+@company_task
+def billing_run_preview(preview_id: int) -> str | None:
+    """Compute a requested preview (services.runs.billing_preview_compute); a failure is
+    stored on the preview, which the page and the API show."""
+    from .services.runs import billing_preview_compute, billing_preview_fail
+
+    try:
+        preview = billing_preview_compute(preview_id=preview_id)
+    except Exception as exc:
+        billing_preview_fail(preview_id=preview_id, error=repr(exc))
+        raise
+    return preview.status if preview is not None else None

@@ -22,9 +22,9 @@ from shared_apps.audit.actor import Actor
 from shared_apps.web.utils import add_form_errors
 
 from .choices import RunStatus
-from .models import BillingRun
+from .models import BillingPreview, BillingRun
 from .services.runs import (
-    billing_run_preview,
+    billing_preview_request,
     billing_run_resume,
     billing_run_start,
     exception_rows,
@@ -115,35 +115,59 @@ class RunListView(FunctionRequiredMixin, View):
 
 
 class RunPreviewView(FunctionRequiredMixin, View):
-    """What a run of the cycle would bill (nothing is written)."""
+    """Ask for the preview of a cycle (POST: computed in the background, then shown on its
+    page) and the previews asked for lately."""
 
     function = "billing.run"
 
-    def get(self, request):
-        form = CycleForm(request.GET or None)
-        preview = None
-        status = 200
-        if not request.GET or form.is_valid():
-            cycle_start = form.cleaned_data["cycle_start"] if request.GET else None
-            try:
-                preview = billing_run_preview(cycle_start=cycle_start)
-            except ValidationError as exc:
-                if not request.GET:
-                    form = CycleForm({})
-                    form.is_valid()
-                add_form_errors(form, exc)
-                status = 400
-        else:
-            status = 400
-        context = {
-            "form": form,
-            "preview": preview,
-            "start_form": StartForm(
-                initial={"cycle_start": preview.cycle.start} if preview else None
-            ),
-            "exceptions": exceptions_context(preview.exceptions) if preview else [],
-        }
+    def _render(self, request, form, status=200):
+        context = {"form": form, "previews": BillingPreview.objects.all()[:10]}
         return render(request, "billing/run_preview.html", context, status=status)
+
+    def get(self, request):
+        return self._render(request, CycleForm())
+
+    def post(self, request):
+        form = CycleForm(request.POST)
+        if form.is_valid():
+            try:
+                preview = billing_preview_request(
+                    actor=Actor.from_request(request),
+                    cycle_start=form.cleaned_data["cycle_start"],
+                )
+            except ValidationError as exc:
+                add_form_errors(form, exc)
+            else:
+                return redirect("billing-preview-detail", pk=preview.pk)
+        return self._render(request, form, status=400)
+
+
+class PreviewDetailView(FunctionRequiredMixin, View):
+    """A preview: its progress (an htmx partial polled while it computes), then what the run
+    would bill and the form that starts it."""
+
+    function = "billing.run"
+    template_name = "billing/preview_detail.html"
+
+    def get(self, request, pk: int):
+        preview = get_object_or_404(BillingPreview, pk=pk)
+        finished = preview.status in FINISHED
+        run = BillingRun.objects.filter(cycle_start=preview.cycle_start).first()
+        context = {
+            "preview": preview,
+            "finished": finished,
+            "run": run,
+            "exceptions": exceptions_context(preview.exceptions) if finished else [],
+            "start_form": StartForm(initial={"cycle_start": preview.cycle_start}),
+        }
+        return render(request, self.template_name, context)
+
+
+class PreviewProgressView(PreviewDetailView):
+    """The htmx partial of a preview (polled while it computes; once finished, the page
+    reloads to show the figures)."""
+
+    template_name = "billing/_preview_progress.html"
 
 
 class RunDetailView(FunctionRequiredMixin, View):

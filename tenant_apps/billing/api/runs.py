@@ -1,4 +1,5 @@
-"""Billing run API: the runs (POST starts one), a run with its progress, resume, the preview.
+"""Billing run API: the runs (POST starts one), a run with its progress, resume, and the
+previews (POST asks for one, computed in the background; GET polls it).
 
 Reading needs ``billing.view``; starting, resuming and previewing need ``billing.run`` (a write
 at a branch, per the function's scope). A refused cycle (not closed yet, not on the billing
@@ -8,18 +9,18 @@ day) is a 400 on ``cycle_start``.
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from shared_apps.audit.actor import Actor
 
-from ..models import BillingRun
+from ..models import BillingPreview, BillingRun
 from ..services.runs import (
-    billing_run_preview,
+    billing_preview_request,
+    billing_run_request,
     billing_run_resume,
-    billing_run_start,
     exception_rows,
 )
 
@@ -85,20 +86,54 @@ class RunStartInput(serializers.Serializer):
 
 
 class PreviewInput(serializers.Serializer):
-    cycle_start = serializers.DateField(required=False, allow_null=True)
+    cycle_start = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Empty: the cycle the company's parameters bill today.",
+    )
 
 
-class PreviewOutput(serializers.Serializer):
-    cycle_start = serializers.DateField()
-    cycle_end = serializers.DateField()
-    timing = serializers.CharField()
-    issued_on = serializers.DateField()
-    due_on = serializers.DateField()
-    invoices = serializers.IntegerField()
-    total = serializers.DecimalField(**MONEY)
+class PreviewOutput(serializers.ModelSerializer):
+    progress = serializers.IntegerField(read_only=True, help_text="Percent of chunks computed.")
     totals_by_system = serializers.DictField(child=serializers.DecimalField(**MONEY))
-    exceptions = RunExceptionOutput(many=True)
-    run = serializers.IntegerField(allow_null=True, help_text="The cycle's run, when it has one.")
+    exceptions = serializers.SerializerMethodField()
+    run = serializers.SerializerMethodField(help_text="The cycle's run, when it has one.")
+
+    class Meta:
+        model = BillingPreview
+        fields = [
+            "id",
+            "cycle_start",
+            "cycle_end",
+            "timing",
+            "issued_on",
+            "due_on",
+            "status",
+            "progress",
+            "chunks_total",
+            "chunks_done",
+            "invoices_count",
+            "total",
+            "totals_by_system",
+            "exceptions",
+            "error",
+            "run",
+            "requested_by",
+            "requested_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(RunExceptionOutput(many=True))
+    def get_exceptions(self, preview) -> list[dict]:
+        return RunExceptionOutput(exception_rows(preview.exceptions), many=True).data
+
+    def get_run(self, preview) -> int | None:
+        return (
+            BillingRun.objects.filter(cycle_start=preview.cycle_start)
+            .values_list("pk", flat=True)
+            .first()
+        )
 
 
 class RunListApi(generics.ListAPIView):
@@ -114,13 +149,11 @@ class RunListApi(generics.ListAPIView):
     def post(self, request):
         data = RunStartInput(data=request.data)
         data.is_valid(raise_exception=True)
-        before = BillingRun.objects.count()
-        run = billing_run_start(
+        run, created = billing_run_request(
             actor=Actor.from_request(request),
             cycle_start=data.validated_data.get("cycle_start"),
             issued_on=data.validated_data.get("issued_on"),
         )
-        created = BillingRun.objects.count() > before
         return Response(
             RunOutput(run).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
@@ -146,29 +179,29 @@ class RunResumeApi(APIView):
         return Response(RunOutput(run).data)
 
 
-class RunPreviewApi(APIView):
-    """What a run of the cycle would bill, nothing written (the run's figures once done)."""
+class PreviewListApi(generics.ListAPIView):
+    """The previews asked for, newest first; POST asks for one: 202 with the preview queued
+    (poll it until ``status`` is ``done``), or the one of that cycle already computing."""
+
+    required_functions = {"read": RUN, "write": RUN}
+    serializer_class = PreviewOutput
+
+    def get_queryset(self):
+        return BillingPreview.objects.order_by("-requested_at", "-id")
+
+    @extend_schema(request=PreviewInput, responses={202: PreviewOutput})
+    def post(self, request):
+        data = PreviewInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        preview = billing_preview_request(
+            actor=Actor.from_request(request), cycle_start=data.validated_data.get("cycle_start")
+        )
+        return Response(PreviewOutput(preview).data, status=status.HTTP_202_ACCEPTED)
+
+
+class PreviewDetailApi(generics.RetrieveAPIView):
+    """A preview: status and progress while it computes, then the figures and exceptions."""
 
     required_function = RUN
-
-    @extend_schema(
-        parameters=[OpenApiParameter("cycle_start", str, description="YYYY-MM-DD")],
-        responses=PreviewOutput,
-    )
-    def get(self, request):
-        data = PreviewInput(data=request.query_params)
-        data.is_valid(raise_exception=True)
-        preview = billing_run_preview(cycle_start=data.validated_data.get("cycle_start"))
-        payload = {
-            "cycle_start": preview.cycle.start,
-            "cycle_end": preview.cycle.end,
-            "timing": preview.timing,
-            "issued_on": preview.issued_on,
-            "due_on": preview.due_on,
-            "invoices": preview.invoices,
-            "total": preview.total,
-            "totals_by_system": preview.totals_by_system,
-            "exceptions": exception_rows(preview.exceptions),
-            "run": preview.run.pk if preview.run else None,
-        }
-        return Response(PreviewOutput(payload).data)
+    serializer_class = PreviewOutput
+    queryset = BillingPreview.objects.all()

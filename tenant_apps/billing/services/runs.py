@@ -20,6 +20,7 @@ writing, so its figures are the run's.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -40,7 +41,7 @@ from tenant_apps.parameters.selectors import company_parameters, company_today
 from .. import engine
 from ..choices import ChunkStatus, RunStatus
 from ..cycles import ARREARS, Cycle, cycle_containing, cycle_to_bill
-from ..models import BillingChunk, BillingRun
+from ..models import BillingChunk, BillingPreview, BillingRun
 from ..selectors import tax_table
 from ..taxes import TaxRate as TaxRateRule
 
@@ -48,9 +49,13 @@ __all__ = [
     "EXCEPTION_MESSAGES",
     "Preview",
     "billing_chunk_run",
+    "billing_preview_compute",
+    "billing_preview_fail",
+    "billing_preview_request",
     "billing_run_fail",
     "billing_run_finalize",
     "billing_run_preview",
+    "billing_run_request",
     "billing_run_resume",
     "billing_run_start",
     "chunk_payers",
@@ -175,10 +180,15 @@ class Preview:
 
 
 def billing_run_preview(
-    *, cycle_start: dt.date | None = None, run_on: dt.date | None = None
+    *,
+    cycle_start: dt.date | None = None,
+    run_on: dt.date | None = None,
+    on_chunk: Callable[[int, int], None] | None = None,
 ) -> Preview:
     """What a run of the cycle would bill, computed as the run does, writing nothing: invoices,
-    total, totals by system and the exceptions. For a cycle already run, the run's figures."""
+    total, totals by system and the exceptions. For a cycle already run, the run's figures.
+    Chunk by chunk, each in a read-only transaction of its own; ``on_chunk(done, total)`` is
+    called after each (the background preview's progress)."""
     cycle, timing = _cycle(cycle_start, run_on)
     params = company_parameters()
     issued_on = run_on or company_today(params.time_zone)
@@ -208,8 +218,13 @@ def billing_run_preview(
     total = engine.Summary()
     with transaction.atomic(), connection.cursor() as cursor:  # read only (SET LOCAL in it)
         engine.no_jit(cursor)
-        for kind, low, high in engine.payer_ranges(cursor, cycle, chunk_payers()):
+        ranges = engine.payer_ranges(cursor, cycle, chunk_payers())
+    for done, (kind, low, high) in enumerate(ranges, start=1):
+        with transaction.atomic(), connection.cursor() as cursor:
+            engine.no_jit(cursor)
             total.add(engine.chunk_compute(cursor, ctx, kind, low, high).summary)
+        if on_chunk is not None:
+            on_chunk(done, len(ranges))
     return Preview(
         cycle=cycle,
         timing=timing,
@@ -220,6 +235,84 @@ def billing_run_preview(
         totals_by_system=dict(sorted(total.by_system.items())),
         exceptions=total.exceptions(),
         run=run,
+    )
+
+
+# A preview of the same cycle asked for again within this time is the one already computing.
+PREVIEW_REUSE = dt.timedelta(minutes=10)
+
+
+@transaction.atomic
+def billing_preview_request(*, actor: Actor, cycle_start: dt.date | None = None) -> BillingPreview:
+    """Ask for the preview of a cycle (the one the parameters say for today by default),
+    computed in the background by ``billing.run_preview``. A cycle refused (not closed yet,
+    not on the billing day) is a ValidationError on ``cycle_start``; a preview of the cycle
+    queued or computing, asked for in the last minutes, is returned instead of a second one."""
+    cycle, timing = _cycle(cycle_start, None)
+    params = company_parameters()
+    issued_on = company_today(params.time_zone)
+    waiting = (
+        BillingPreview.objects.filter(
+            cycle_start=cycle.start,
+            status__in=[RunStatus.QUEUED, RunStatus.RUNNING],
+            requested_at__gte=timezone.now() - PREVIEW_REUSE,
+        )
+        .order_by("-requested_at")
+        .first()
+    )
+    if waiting is not None:
+        return waiting
+    preview = BillingPreview.objects.create(
+        cycle_start=cycle.start,
+        cycle_end=cycle.end,
+        timing=timing,
+        issued_on=issued_on,
+        due_on=issued_on + dt.timedelta(days=params.days_to_due),
+        requested_by=actor.label,
+    )
+    from ..tasks_runs import billing_run_preview as preview_task
+
+    transaction.on_commit(lambda: preview_task.delay(preview.pk))
+    return preview
+
+
+def billing_preview_compute(*, preview_id: int) -> BillingPreview | None:
+    """Compute a requested preview (the task's body): its progress after each chunk, then its
+    figures. A preview already done or failed is left as it is."""
+    preview = BillingPreview.objects.filter(pk=preview_id).first()
+    if preview is None or preview.status in (RunStatus.DONE, RunStatus.FAILED):
+        return preview
+    rows = BillingPreview.objects.filter(pk=preview_id)
+    rows.update(status=RunStatus.RUNNING, error="")
+
+    def progress(done: int, total: int) -> None:
+        rows.update(chunks_done=done, chunks_total=total)
+
+    try:
+        result = billing_run_preview(
+            cycle_start=preview.cycle_start, run_on=preview.issued_on, on_chunk=progress
+        )
+    except ValidationError as exc:
+        rows.update(status=RunStatus.FAILED, error="; ".join(exc.messages)[:2000])
+        return BillingPreview.objects.get(pk=preview_id)
+    preview.refresh_from_db()
+    preview.status = RunStatus.DONE
+    preview.chunks_done = preview.chunks_total
+    preview.timing = result.timing
+    preview.issued_on = result.issued_on
+    preview.due_on = result.due_on
+    preview.invoices_count = result.invoices
+    preview.total = result.total
+    preview.totals_by_system = {k: str(v) for k, v in result.totals_by_system.items()}
+    preview.exceptions = result.exceptions
+    preview.finished_at = timezone.now()
+    preview.save()
+    return preview
+
+
+def billing_preview_fail(*, preview_id: int, error: str) -> None:
+    BillingPreview.objects.filter(pk=preview_id).exclude(status=RunStatus.DONE).update(
+        status=RunStatus.FAILED, error=error[:2000]
     )
 
 
@@ -241,13 +334,21 @@ def _enqueue(run: BillingRun, indexes: list[int]) -> None:
     transaction.on_commit(send)
 
 
-@transaction.atomic
 def billing_run_start(
     *, actor: Actor, cycle_start: dt.date | None = None, issued_on: dt.date | None = None
 ) -> BillingRun:
     """Start the run of a cycle (the one the parameters say for today by default): the run and
     its chunks, and one task per chunk once committed. A cycle already done is returned as is
     (nothing is billed twice); a cycle started and not done is resumed."""
+    return billing_run_request(actor=actor, cycle_start=cycle_start, issued_on=issued_on)[0]
+
+
+@transaction.atomic
+def billing_run_request(
+    *, actor: Actor, cycle_start: dt.date | None = None, issued_on: dt.date | None = None
+) -> tuple[BillingRun, bool]:
+    """``billing_run_start``, telling whether the run was created (False: the cycle's run,
+    returned or resumed)."""
     params = company_parameters()
     cycle, timing = _cycle(cycle_start, None)
     # One start at a time per company: the second waits, then finds the first's run.
@@ -256,8 +357,8 @@ def billing_run_start(
     run = BillingRun.objects.select_for_update().filter(cycle_start=cycle.start).first()
     if run is not None:
         if run.status == RunStatus.DONE:
-            return run
-        return billing_run_resume(actor=actor, run=run)
+            return run, False
+        return billing_run_resume(actor=actor, run=run), False
     overlapping = (
         BillingRun.objects.filter(cycle_start__lt=cycle.end, cycle_end__gt=cycle.start)
         .order_by("cycle_start")
@@ -312,7 +413,7 @@ def billing_run_start(
         },
     )
     _enqueue(run, list(range(len(ranges))))
-    return run
+    return run, True
 
 
 @transaction.atomic

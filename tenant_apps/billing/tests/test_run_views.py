@@ -1,5 +1,6 @@
-"""The billing run's pages and API: preview, start (tasks run eagerly), progress polled while it
-runs, resume, permissions and field errors."""
+"""The billing run's pages and API: the preview (computed by its task, run eagerly here) with its
+progress, start (tasks run eagerly), progress polled while it runs, resume, permissions and
+field errors."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from tenant_apps.billing.choices import RunStatus
-from tenant_apps.billing.models import BillingRun, Invoice
+from tenant_apps.billing.models import BillingPreview, BillingRun, Invoice
 from tenant_apps.billing.services.runs import billing_run_start
 from tenants.schemas import company_context
 
@@ -36,10 +37,20 @@ def test_preview_start_and_progress_pages(admin, facts, world, django_capture_on
     page = admin.get(f"{WEB}runs/")
     assert page.status_code == 200
     assert b'data-testid="run-preview-form"' in page.content
-    preview = admin.get(f"{WEB}runs/preview/", {"cycle_start": "2026-10-01"})
-    assert preview.status_code == 200
-    assert preview.context["preview"].invoices == 2
-    assert preview.context["preview"].total == Decimal("30.00")
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = admin.post(f"{WEB}runs/preview/", {"cycle_start": "2026-10-01"})
+    assert asked.status_code == 302
+    with company_context(world.a1):
+        preview = BillingPreview.objects.get()
+    assert asked["Location"].endswith(f"/billing/runs/previews/{preview.pk}/")
+    page = admin.get(asked["Location"])
+    assert page.status_code == 200
+    assert page.context["preview"].status == RunStatus.DONE
+    assert page.context["preview"].invoices_count == 2
+    assert page.context["preview"].total == Decimal("30.00")
+    html = page.content.decode()
+    assert 'data-testid="run-start-form"' in html and "hx-trigger" not in html
+    assert admin.get(f"{WEB}runs/preview/").context["previews"][0] == preview
     with django_capture_on_commit_callbacks(execute=True):
         response = admin.post(f"{WEB}runs/", {"cycle_start": "2026-10-01", "issued_on": ""})
     with company_context(world.a1):
@@ -86,8 +97,46 @@ def test_resume_page_and_bad_cycle(admin, facts, world, django_capture_on_commit
     bad = admin.post(f"{WEB}runs/", {"cycle_start": "2027-01-01"}, HTTP_ACCEPT_LANGUAGE="en")
     assert bad.status_code == 400
     assert "cycle_start" in bad.context["form"].errors
-    bad_preview = admin.get(f"{WEB}runs/preview/", {"cycle_start": "2026-10-05"})
+    bad_preview = admin.post(f"{WEB}runs/preview/", {"cycle_start": "2026-10-05"})
     assert bad_preview.status_code == 400
+    assert "cycle_start" in bad_preview.context["form"].errors
+    with company_context(world.a1):
+        assert not BillingPreview.objects.exists()
+
+
+def test_preview_progress_polls_until_computed(admin, facts, world):
+    from tenant_apps.billing.services.runs import billing_preview_compute, billing_preview_request
+
+    with company_context(world.a1):
+        preview = billing_preview_request(actor=ACTOR, cycle_start=dt.date(2026, 10, 1))
+        # Asked for again while it waits: the same one, not a second computation.
+        assert billing_preview_request(actor=ACTOR, cycle_start=dt.date(2026, 10, 1)) == preview
+    partial = admin.get(f"{WEB}runs/previews/{preview.pk}/progress/")
+    html = partial.content.decode()
+    assert partial.status_code == 200
+    assert 'hx-trigger="every 1s"' in html and 'data-status="queued"' in html
+    assert 'data-testid="run-preview"' not in html
+    with company_context(world.a1):
+        done = billing_preview_compute(preview_id=preview.pk)
+    assert (done.status, done.chunks_done, done.chunks_total) == (RunStatus.DONE, 1, 1)
+    html = admin.get(f"{WEB}runs/previews/{preview.pk}/progress/").content.decode()
+    assert "hx-trigger" not in html and 'data-testid="run-preview"' in html
+    assert 'data-testid="preview-invoices">2<' in html
+    with company_context(world.a1):
+        assert not Invoice.objects.exists()  # a preview writes nothing else
+
+
+def test_preview_of_a_cycle_refused_meanwhile_fails_with_the_reason(admin, facts, world):
+    from tenant_apps.billing.services.runs import billing_preview_compute, billing_preview_request
+    from tenant_apps.parameters.models import CompanyParameters
+
+    with company_context(world.a1):
+        preview = billing_preview_request(actor=ACTOR, cycle_start=dt.date(2026, 10, 1))
+        CompanyParameters.objects.update(billing_day=5)  # the cycle no longer starts on the 1st
+        failed = billing_preview_compute(preview_id=preview.pk)
+    assert failed.status == RunStatus.FAILED and "5" in failed.error
+    html = admin.get(f"{WEB}runs/previews/{preview.pk}/").content.decode()
+    assert 'role="alert"' in html and "hx-trigger" not in html
 
 
 def test_permissions(login, world, facts):
@@ -95,6 +144,8 @@ def test_permissions(login, world, facts):
     assert clerk.get(f"{WEB}runs/").status_code == 200
     assert clerk.post(f"{WEB}runs/", {"cycle_start": "2026-10-01"}).status_code == 403
     assert clerk.get(f"{WEB}runs/preview/").status_code == 403
+    assert clerk.post(f"{WEB}runs/preview/", {}).status_code == 403
+    assert clerk.get(f"{API}billing-previews/").status_code == 403
     assert clerk.post(f"{API}billing-runs/", {}, content_type="application/json").status_code == 403
     seller = login("a1_vendedor", company=world.a1, branch="a-one-service")
     assert seller.get(f"{WEB}runs/").status_code == 403
@@ -106,11 +157,20 @@ def test_permissions(login, world, facts):
 
 
 def test_api_start_detail_preview_resume(admin, facts, world, django_capture_on_commit_callbacks):
-    preview = admin.get(f"{API}billing-runs/preview/", {"cycle_start": "2026-10-01"})
-    assert preview.status_code == 200, preview.json()
-    data = preview.json()
-    assert (data["invoices"], data["total"], data["run"]) == (2, "30.00", None)
+    with django_capture_on_commit_callbacks(execute=True):
+        preview = admin.post(
+            f"{API}billing-previews/",
+            {"cycle_start": "2026-10-01"},
+            content_type="application/json",
+        )
+    assert preview.status_code == 202, preview.json()
+    data = admin.get(f"{API}billing-previews/{preview.json()['id']}/").json()
+    assert (data["status"], data["progress"]) == ("done", 100)
+    assert (data["invoices_count"], data["total"], data["run"]) == (2, "30.00", None)
     assert data["cycle_end"] == "2026-11-01"
+    assert data["totals_by_system"] == {"internet": "30.00"}
+    assert data["exceptions"][0]["code"] == "missing_tax"
+    assert [p["id"] for p in admin.get(f"{API}billing-previews/").json()["results"]] == [data["id"]]
     with django_capture_on_commit_callbacks(execute=True):
         response = admin.post(
             f"{API}billing-runs/", {"cycle_start": "2026-10-01"}, content_type="application/json"
@@ -139,4 +199,18 @@ def test_api_start_detail_preview_resume(admin, facts, world, django_capture_on_
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert bad.status_code == 400 and "cycle_start" in bad.json()["fields"]
-    assert admin.get(f"{API}billing-runs/preview/", {"cycle_start": "x"}).status_code == 400
+    bad = admin.post(
+        f"{API}billing-previews/",
+        {"cycle_start": "2026-10-05"},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert bad.status_code == 400 and "cycle_start" in bad.json()["fields"]
+    assert (
+        admin.post(
+            f"{API}billing-previews/", {"cycle_start": "x"}, content_type="application/json"
+        ).status_code
+        == 400
+    )
+    with company_context(world.a1):
+        assert BillingPreview.objects.count() == 1
