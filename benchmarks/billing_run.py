@@ -345,9 +345,20 @@ def main() -> None:
                 )
                 figures = results[-1]["phases"].items()
                 print("   phases: " + ", ".join(f"{k} {v} s" for k, v in figures))
+        with company_context(company):
+            # The preview (a background task in the product) computes every chunk as the run
+            # does, in one process, writing nothing: its time, for the note.
+            from tenant_apps.billing.services.runs import billing_run_preview
+
+            reset_run()  # (a cycle already run previews as its run's figures)
+            t0 = time.perf_counter()
+            preview = billing_run_preview(cycle_start=CYCLE_START)
+            preview_s = time.perf_counter() - t0
+            print(f"   preview {preview_s:6.2f} s (one process): {preview.invoices:,} invoices")
     finally:
         worker.terminate()
         worker.wait(timeout=30)
+    results.append({"preview_seconds": round(preview_s, 2)})
     common.save(
         f"billing_run_{args.subscriptions}", {"subscriptions": args.subscriptions, "runs": results}
     )

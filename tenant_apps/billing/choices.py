@@ -53,7 +53,12 @@ class ChargeKind(models.TextChoices):
     PENALTY = "penalty", _("Penalty")
     SERVICE = "service", _("Service")
     CREDIT = "credit", _("Credit")
+    PRORATION = "proration", _("Adjustment of a cycle billed in advance")
     OTHER = "other", _("Other")
+
+
+# The kinds an agent or a partner enters (a proration is only made by billing itself).
+ENTERED_CHARGE_KINDS = [c for c in ChargeKind.choices if c[0] != ChargeKind.PRORATION]
 
 
 class ChargeSource(models.TextChoices):
@@ -61,3 +66,4 @@ class ChargeSource(models.TextChoices):
     SERVICE_ORDER = "service_order", _("Service order")
     AGENT = "agent", _("Agent")
     COLLECTIONS = "collections", _("Collections")
+    BILLING = "billing", _("Billing")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from tenant_apps.catalog.choices import System
 from tenant_apps.customers.models import Customer, Group
 
-from .choices import ChargeKind, ChargeSource, InvoiceKind, InvoiceStatus
+from .choices import ENTERED_CHARGE_KINDS, ChargeSource, InvoiceKind, InvoiceStatus
 from .models import TaxRate
 
 
@@ -67,7 +67,7 @@ class ChargeForm(forms.Form):
     group = forms.ModelChoiceField(
         label=_("or group"), queryset=Group.objects.order_by("name"), required=False
     )
-    kind = forms.ChoiceField(label=_("Kind"), choices=ChargeKind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ENTERED_CHARGE_KINDS)
     amount = forms.DecimalField(
         label=_("Amount"),
         max_digits=12,

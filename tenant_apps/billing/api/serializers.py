@@ -10,6 +10,7 @@ from tenant_apps.catalog.choices import System
 from tenant_apps.customers.models import Customer, Group
 
 from ..choices import (
+    ENTERED_CHARGE_KINDS,
     ChargeKind,
     ChargeSource,
     InvoiceKind,
@@ -41,7 +42,7 @@ class ChargeInput(serializers.Serializer):
     group = serializers.PrimaryKeyRelatedField(
         queryset=Group.objects.all(), required=False, allow_null=True
     )
-    kind = serializers.ChoiceField(choices=ChargeKind.choices)
+    kind = serializers.ChoiceField(choices=ENTERED_CHARGE_KINDS)
     amount = serializers.DecimalField(max_digits=12, decimal_places=2, coerce_to_string=True)
     description = serializers.CharField(max_length=200)
     system = serializers.ChoiceField(

@@ -203,6 +203,7 @@ def invoice_issue(
 
 
 CREDIT_KINDS = {ChargeKind.CREDIT}
+SIGNED_KINDS = {ChargeKind.PRORATION}  # a charge or a credit, as its amount says
 
 
 @transaction.atomic
@@ -235,7 +236,7 @@ def charge_add(
         raise ValidationError({"amount": _("Enter an amount other than zero.")})
     if kind in CREDIT_KINDS and amount > 0:
         amount = -amount  # a credit is entered as a positive value and billed as negative
-    elif kind not in CREDIT_KINDS and amount < 0:
+    elif kind not in CREDIT_KINDS | SIGNED_KINDS and amount < 0:
         raise ValidationError({"amount": _("A charge is positive; use a credit to give back.")})
     if source not in ChargeSource.values:
         raise ValueError(f"unknown charge source {source!r}")

@@ -110,6 +110,12 @@ def test_charges_create_list_cancel(agent, world):
         content_type="application/json",
     )
     assert negative.status_code == 400 and "amount" in negative.json()["fields"]
+    proration = agent.post(  # made by billing itself (advance adjustments), never entered
+        f"{API}charges/",
+        {**body, "kind": "proration", "amount": "-3", "idempotency_key": "api-k-5"},
+        content_type="application/json",
+    )
+    assert proration.status_code == 400 and "kind" in proration.json()["fields"]
     cancelled = agent.post(f"{API}charges/{made.json()['id']}/cancel/")
     assert cancelled.status_code == 200 and cancelled.json()["cancelled"] is True
     with company_context(world.a1):

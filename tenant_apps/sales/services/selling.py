@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from shared_apps.audit.actor import Actor
 from shared_apps.audit.services import audit_record
 from tenant_apps.billing.choices import ChargeKind, ChargeSource
-from tenant_apps.billing.services import charge_add
+from tenant_apps.billing.services import advance_adjust, charge_add
 from tenant_apps.catalog.choices import ProductRole
 from tenant_apps.catalog.models import ProductDevice
 from tenant_apps.customers.choices import CustomerType
@@ -663,6 +663,8 @@ def _cancel(
                     note=str(label),
                 )
         _drop_from_installations(pending, actor=actor)
+    # A cycle billed in advance past the end is credited its unused days (billing owns this).
+    advance_adjust(actor=actor, subscriptions=locked, since=min(s.ends_on for s in locked))
     for customer_id in {s.customer_id for s in locked}:
         customer_status_refresh(customer_id=customer_id)
     return locked
@@ -943,6 +945,10 @@ def plan_change(
         replaces=old_ids,
         effective_on=effective_on,
     )
+    if not switch:
+        # A cycle billed in advance past the change: the old products are credited their
+        # unused days and the new ones charged theirs (billing owns this).
+        advance_adjust(actor=actor, subscriptions=[*old, *new], since=effective_on)
     # --- prepaid switch (S4; tenant_apps.prepaid owns these hooks) ---
     if switch:
         prepaid_hooks.prepaid_switch_apply(
@@ -1009,6 +1015,8 @@ def _activate(
         changes["note"] = note
     audit_record(actor=actor, action=action, target=sub, changes=changes)
     _installation_charge(actor=actor, sale=sub.sale)
+    # Activated inside a cycle already billed in advance: its days there are charged.
+    advance_adjust(actor=actor, subscriptions=[sub], since=on)
     # --- prepaid first day (S4; tenant_apps.prepaid owns this hook) ---
     if sub.prepaid:
         from tenant_apps.prepaid.services import prepaid_subscription_started
