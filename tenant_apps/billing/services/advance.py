@@ -99,8 +99,9 @@ def _adjust_cycle(actor, sub, facts, run: BillingRun, decimals: int) -> OneOffCh
         .filter(run=run, payer_kind=kind, low_id__lte=payer_id, high_id__gte=payer_id)
         .first()
     )
-    if chunk is None or chunk.status != ChunkStatus.DONE:
+    if chunk is not None and chunk.status != ChunkStatus.DONE:
         return None  # not billed yet: the chunk bills the dates as they are
+    # (No chunk: the run had no payer of this kind to bill, so it billed this one nothing.)
     payer = Q(group_id=payer_id) if group_id else Q(customer_id=payer_id)
     invoice = Invoice.objects.filter(payer, run=run).first()
     if invoice is not None and invoice.status == InvoiceStatus.CANCELLED:

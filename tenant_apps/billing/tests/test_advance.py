@@ -9,12 +9,20 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.test import override_settings
 
 from tenant_apps.billing.choices import ChargeKind, ChargeSource
+from tenant_apps.billing.cycles import cycle_containing
 from tenant_apps.billing.models import BillingRun, Invoice, OneOffCharge
-from tenant_apps.billing.services import advance_adjust
-from tenant_apps.billing.services.runs import billing_chunk_run, billing_run_start
+from tenant_apps.billing.services import advance_adjust, invoice_cancel
+from tenant_apps.billing.services.runs import (
+    billing_chunk_run,
+    billing_run_finalize,
+    billing_run_start,
+)
 from tenant_apps.factories import GroupFactory, PlanItemFactory, SalesPlanFactory
+from tenant_apps.parameters.selectors import company_today
+from tenant_apps.prepaid.tests.helpers import sell_prepaid
 from tenant_apps.sales.models import Sale, Subscription
 from tenant_apps.sales.services.selling import (
     plan_change,
@@ -184,11 +192,32 @@ def test_nothing_is_adjusted_in_arrears_nor_before_the_chunk_bills(in_a1, run_cy
 
 
 def test_a_cancelled_cycle_invoice_is_not_adjusted(advance, run_cycle):
-    from tenant_apps.billing.services import invoice_cancel
-
     sub = subscribe(price="90.00", activated_on=D(2026, 1, 1))
     run = run_cycle(NOV)
     invoice = Invoice.objects.get(run=run, customer=sub.customer)
     invoice_cancel(actor=ACTOR, invoice=invoice, reason="Erro de cadastro")
     subscription_cancel(actor=ACTOR, subscription=sub, reason="moving", today=D(2026, 11, 11))
     assert _adjustments(sub) == []
+
+
+def test_move_to_postpaid_inside_a_cycle_billed_in_advance_charges_the_new_days(advance):
+    """Prepaid -> postpaid today, the cycle already billed in advance (the customer was prepaid
+    then: the run had no chunk billing it): each new postpaid product is charged its days from
+    today to the cycle's end. The cycle is the one containing the company's today."""
+    today = company_today()
+    cycle = cycle_containing(today, 1)
+    shop = sell_prepaid(balance="40.00")
+    with override_settings(BILLING_RENDER_PDFS_AFTER_RUN=False):
+        run = billing_run_start(actor=ACTOR, cycle_start=cycle.start, issued_on=cycle.start)
+    assert run.chunks_total == 0  # nobody postpaid to bill: no chunk
+    billing_run_finalize(run_id=run.pk)
+    postpaid = SalesPlanFactory(free_installation=True)
+    for sub in shop.subs:
+        PlanItemFactory(plan=postpaid, product=sub.product, price=Decimal("50.00"))
+    first = Subscription.objects.get(pk=shop.subs[0].pk)
+    change = plan_change(actor=ACTOR, subscription=first, new_plan=postpaid, effective_on=today)
+    new = list(change.subscriptions.order_by("id"))
+    days = (cycle.end - today).days
+    expected = (Decimal("50.00") * days / cycle.days).quantize(Decimal("0.01"), "ROUND_HALF_UP")
+    assert [_adjustments(sub) for sub in new] == [[expected]] * len(new)
+    assert all(not s.prepaid and s.activated_on == today for s in new)

@@ -945,10 +945,10 @@ def plan_change(
         replaces=old_ids,
         effective_on=effective_on,
     )
-    if not switch:
-        # A cycle billed in advance past the change: the old products are credited their
-        # unused days and the new ones charged theirs (billing owns this).
-        advance_adjust(actor=actor, subscriptions=[*old, *new], since=effective_on)
+    # A cycle billed in advance past the change: the old products are credited their unused
+    # days and the new postpaid ones charged theirs (billing owns this). A move to prepaid
+    # credits nothing here: its final invoice closes the postpaid period (prepaid owns that).
+    advance_adjust(actor=actor, subscriptions=new if switch else [*old, *new], since=effective_on)
     # --- prepaid switch (S4; tenant_apps.prepaid owns these hooks) ---
     if switch:
         prepaid_hooks.prepaid_switch_apply(
