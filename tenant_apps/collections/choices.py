@@ -22,6 +22,13 @@ class ReturnLayout(models.TextChoices):
     CNAB240 = "cnab240", _("CNAB 240 (FEBRABAN)")
 
 
+class ReturnStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
 class ReturnOutcome(models.TextChoices):
     MATCHED = "matched", _("Matched: payment posted")
     ALREADY = "already", _("Already imported")

@@ -9,7 +9,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import DunningKind, PaymentOrigin, PaymentStatus, ReturnLayout, ReturnOutcome
+from .choices import (
+    DunningKind,
+    PaymentOrigin,
+    PaymentStatus,
+    ReturnLayout,
+    ReturnOutcome,
+    ReturnStatus,
+)
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 ONE_PAYER = Q(customer__isnull=False, group__isnull=True) | Q(
@@ -18,14 +25,26 @@ ONE_PAYER = Q(customer__isnull=False, group__isnull=True) | Q(
 
 
 class BankReturn(models.Model):
-    """One imported bank return file and what came of each of its records."""
+    """One bank return file and what came of each of its records. Uploaded, it is imported in
+    the background (``billing.bank_return_import``) in slices of records, each slice in one
+    transaction with its lines and ``records_done``: a retried import goes on from there."""
 
     file_name = models.CharField(_("file name"), max_length=200)
     layout = models.CharField(_("layout"), max_length=8, choices=ReturnLayout.choices)
     sha256 = models.CharField(max_length=64, db_index=True)
+    data = models.BinaryField(_("file"), default=b"", editable=False)
+    status = models.CharField(
+        _("status"), max_length=8, choices=ReturnStatus.choices, default=ReturnStatus.QUEUED
+    )
+    # Who uploaded it, from which branch: the payments of the file are theirs.
     uploaded_by = models.CharField(_("uploaded by"), max_length=150)
+    uploaded_by_user_id = models.BigIntegerField(null=True, blank=True)
     branch_id = models.BigIntegerField(null=True, blank=True)
+    branch_label = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    records_done = models.PositiveIntegerField(_("records imported"), default=0)
     records = models.PositiveIntegerField(_("records"), default=0)
     matched = models.PositiveIntegerField(_("matched"), default=0)
     already = models.PositiveIntegerField(_("already imported"), default=0)
@@ -40,6 +59,15 @@ class BankReturn(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+    @property
+    def progress(self) -> int:
+        """Percent of the records imported (0-100)."""
+        if self.status == ReturnStatus.DONE:
+            return 100
+        if not self.records:
+            return 0
+        return min(99, self.records_done * 100 // self.records)
 
 
 class Payment(models.Model):

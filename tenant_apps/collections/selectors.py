@@ -63,11 +63,11 @@ def payment_credit(payment: Payment) -> Decimal:
 
 
 def bank_return_list() -> QuerySet[BankReturn]:
-    return BankReturn.objects.order_by("-created_at", "-id")
+    return BankReturn.objects.defer("data").order_by("-created_at", "-id")
 
 
 def bank_return_detail_queryset() -> QuerySet[BankReturn]:
-    return BankReturn.objects.prefetch_related(
+    return BankReturn.objects.defer("data").prefetch_related(
         Prefetch("lines", queryset=BankReturnLine.objects.order_by("line_no", "id"))
     )
 

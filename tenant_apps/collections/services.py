@@ -44,7 +44,14 @@ from tenant_apps.parameters.selectors import company_parameters, company_today
 
 from . import allocation as rules
 from . import bank_return as returns
-from .choices import DunningKind, PaymentOrigin, PaymentStatus, ReturnLayout, ReturnOutcome
+from .choices import (
+    DunningKind,
+    PaymentOrigin,
+    PaymentStatus,
+    ReturnLayout,
+    ReturnOutcome,
+    ReturnStatus,
+)
 from .models import Allocation, BankReturn, BankReturnLine, DunningEvent, Payment
 
 logger = logging.getLogger(__name__)
@@ -622,18 +629,15 @@ def bank_return_check_size(*, size: int) -> None:
         raise ValidationError({"file": _("The file is larger than 10 MB.")})
 
 
-@transaction.atomic
-def bank_return_import(*, actor: Actor, file_name: str, data: bytes) -> BankReturn:
-    """Import a bank return file (CSV layout or CNAB 240, see ``bank_return``): each record is
-    matched to an invoice by its number, else by its payment reference, and posted as a
-    payment of the invoice's payer (key: the record's key, so a re-import posts nothing new:
-    those lines are "already imported"); unmatched records, bad lines and CNAB movements that
-    are not payments are reported line by line. A file whose structure is wrong (empty, a
-    missing column, a bad CNAB record) is refused whole."""
+RETURN_SLICE = 200  # records imported per transaction
+
+
+def _parse_return(data: bytes):
+    """The file parsed; a file whose structure is wrong (empty, a missing column, a bad CNAB
+    record) is refused whole, with the first lines' reasons."""
     if not data:
         raise ValidationError({"file": _("The file is empty.")})
-    params = company_parameters()
-    parsed = returns.parse(data, places=params.currency_decimals)
+    parsed = returns.parse(data, places=company_parameters().currency_decimals)
     structural = [e for e in parsed.errors if e.code in STRUCTURAL]
     if structural:
         raise ValidationError(
@@ -644,108 +648,183 @@ def bank_return_import(*, actor: Actor, file_name: str, data: bytes) -> BankRetu
                 ]
             }
         )
-    layout = ReturnLayout.CNAB240 if parsed.layout == returns.CNAB240 else ReturnLayout.CSV
+    return parsed
+
+
+@transaction.atomic
+def bank_return_upload(
+    *, actor: Actor, file_name: str, data: bytes, enqueue: bool = True
+) -> BankReturn:
+    """Accept a bank return file (CSV layout or CNAB 240, see ``bank_return``): checked whole
+    at once (a wrong structure is a ValidationError on ``file``), stored with its bad lines and
+    the CNAB movements that are not payments reported, and its records imported in the
+    background by ``billing.bank_return_import`` (``bank_return_process``) once committed."""
+    parsed = _parse_return(data)
     batch = BankReturn(
         file_name=(file_name or "return")[:200],
-        layout=layout,
+        layout=ReturnLayout.CNAB240 if parsed.layout == returns.CNAB240 else ReturnLayout.CSV,
         sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
         uploaded_by=actor.label,
+        uploaded_by_user_id=actor.user_id,
         branch_id=actor.branch_id,
+        branch_label=actor.branch_label[:150],
+        records=len(parsed.records),
+        errors=len(parsed.errors),
     )
     batch.full_clean()
     batch.save()
-    lines: list[BankReturnLine] = []
-    total = MONEY_ZERO
-    for record in sorted(parsed.records, key=lambda r: r.line):
-        line = BankReturnLine(
+    lines = [
+        BankReturnLine(
             bank_return=batch,
-            line_no=record.line,
-            record_key=record.idempotency_key[:120],
-            invoice_number=record.invoice_number[:30],
-            reference=record.payment_reference[:60],
-            amount=record.amount_paid,
-            paid_on=record.paid_on,
+            line_no=error.line,
+            outcome=ReturnOutcome.ERROR,
+            message=f"{error.field}: {error.message}"[:300],
         )
-        key = f"ret:{record.idempotency_key}"[:KEY_MAX]
-        existing = Payment.objects.filter(idempotency_key=key).first()
-        if existing is not None:
-            line.outcome, line.payment = ReturnOutcome.ALREADY, existing
-            line.message = _("Already imported (payment #%(id)s).") % {"id": existing.pk}
-        else:
-            invoice, how = _match(record)
-            if invoice is None:
-                line.outcome = ReturnOutcome.UNMATCHED
-                line.message = _("No invoice with number “%(number)s” or reference “%(ref)s”.") % {
-                    "number": record.invoice_number,
-                    "ref": record.payment_reference,
-                }
-            else:
-                payment = payment_receive(
-                    actor=actor,
-                    amount=record.amount_paid,
-                    origin=(
-                        PaymentOrigin.PIX if record.channel == "pix" else PaymentOrigin.BANK_SLIP
-                    ),
-                    received_on=record.paid_on,
-                    idempotency_key=key,
-                    customer=invoice.customer,
-                    group=invoice.group,
-                    reference=(record.payment_reference or record.invoice_number)[:60],
-                    note=_("%(file)s, line %(line)s")
-                    % {"file": batch.file_name, "line": record.line},
-                    invoice=invoice if invoice.status == InvoiceStatus.OPEN else None,
-                    bank_return=batch,
-                )
-                total += payment.amount
-                line.outcome, line.payment = ReturnOutcome.MATCHED, payment
-                line.message = (
-                    _("Invoice %(number)s (by number).")
-                    if how == "number"
-                    else _("Invoice %(number)s (by payment reference).")
-                ) % {"number": invoice.number}
-                if invoice.status != InvoiceStatus.OPEN:
-                    line.message += " " + _("The invoice was not open: the payment is credit.")
-        lines.append(line)
-    for error in parsed.errors:
-        lines.append(
-            BankReturnLine(
-                bank_return=batch,
-                line_no=error.line,
-                outcome=ReturnOutcome.ERROR,
-                message=f"{error.field}: {error.message}"[:300],
-            )
+        for error in parsed.errors
+    ]
+    lines += [
+        BankReturnLine(
+            bank_return=batch,
+            line_no=ignored.line,
+            outcome=ReturnOutcome.IGNORED,
+            message=_("Movement %(code)s is not a payment.") % {"code": ignored.movement},
         )
-    for ignored in parsed.ignored:
-        lines.append(
-            BankReturnLine(
-                bank_return=batch,
-                line_no=ignored.line,
-                outcome=ReturnOutcome.IGNORED,
-                message=_("Movement %(code)s is not a payment.") % {"code": ignored.movement},
-            )
-        )
-    lines.sort(key=lambda ln: ln.line_no)
+        for ignored in parsed.ignored
+    ]
     BankReturnLine.objects.bulk_create(lines)
-    outcomes = [ln.outcome for ln in lines]
-    batch.records = len(parsed.records)
-    batch.matched = outcomes.count(ReturnOutcome.MATCHED)
-    batch.already = outcomes.count(ReturnOutcome.ALREADY)
-    batch.unmatched = outcomes.count(ReturnOutcome.UNMATCHED)
-    batch.errors = outcomes.count(ReturnOutcome.ERROR)
-    batch.total = total
-    batch.save(update_fields=["records", "matched", "already", "unmatched", "errors", "total"])
     audit_record(
         actor=actor,
-        action="collections.bank_return_import",
+        action="collections.bank_return_upload",
         target=batch,
         changes={
             "file": batch.file_name,
-            "layout": layout,
-            "matched": batch.matched,
-            "already": batch.already,
-            "unmatched": batch.unmatched,
+            "layout": batch.layout,
+            "records": batch.records,
             "errors": batch.errors,
-            "total": str(total),
         },
     )
+    if enqueue:
+        from .tasks import bank_return_import as import_task
+
+        batch_id = batch.pk
+        transaction.on_commit(lambda: import_task.delay(batch_id))
     return batch
+
+
+def bank_return_import(*, actor: Actor, file_name: str, data: bytes) -> BankReturn:
+    """Upload and import a bank return file at once, in this process (what the background
+    import does, for scripts and tests)."""
+    batch = bank_return_upload(actor=actor, file_name=file_name, data=data, enqueue=False)
+    return bank_return_process(return_id=batch.pk)
+
+
+def bank_return_process(*, return_id: int) -> BankReturn:
+    """Import an uploaded file's records, ``RETURN_SLICE`` at a time, each slice in one
+    transaction with its lines, counts and ``records_done`` (the file row locked): a retried or
+    repeated import goes on where the last committed slice ended, and each record's payment key
+    (the record's own) posts it at most once. Each record is matched to an invoice by its
+    number, else by its payment reference, and posted as a payment of the invoice's payer by
+    the uploader at their branch; unmatched records are reported line by line."""
+    data = BankReturn.objects.values_list("data", flat=True).get(pk=return_id)
+    records = sorted(_parse_return(bytes(data)).records, key=lambda r: r.line)
+    while True:
+        with transaction.atomic():
+            batch = BankReturn.objects.select_for_update().get(pk=return_id)
+            if batch.status in (ReturnStatus.DONE, ReturnStatus.FAILED):
+                return batch
+            todo = records[batch.records_done : batch.records_done + RETURN_SLICE]
+            actor = Actor(
+                label=batch.uploaded_by,
+                user_id=batch.uploaded_by_user_id,
+                branch_id=batch.branch_id,
+                branch_label=batch.branch_label,
+            )
+            lines = [_return_record(actor, batch, record) for record in todo]
+            BankReturnLine.objects.bulk_create(lines)
+            for line in lines:
+                if line.outcome == ReturnOutcome.MATCHED:
+                    batch.matched += 1
+                    batch.total += line.payment.amount
+                elif line.outcome == ReturnOutcome.ALREADY:
+                    batch.already += 1
+                else:
+                    batch.unmatched += 1
+            batch.records_done += len(todo)
+            batch.status = ReturnStatus.RUNNING
+            finished = batch.records_done >= len(records)
+            if finished:
+                batch.status = ReturnStatus.DONE
+                batch.finished_at = timezone.now()
+            batch.save()
+            if finished:
+                audit_record(
+                    actor=actor,
+                    action="collections.bank_return_import",
+                    target=batch,
+                    changes={
+                        "file": batch.file_name,
+                        "layout": batch.layout,
+                        "matched": batch.matched,
+                        "already": batch.already,
+                        "unmatched": batch.unmatched,
+                        "errors": batch.errors,
+                        "total": str(batch.total),
+                    },
+                )
+                return batch
+
+
+def bank_return_fail(*, return_id: int, error: str) -> None:
+    BankReturn.objects.filter(pk=return_id).exclude(status=ReturnStatus.DONE).update(
+        status=ReturnStatus.FAILED, error=error[:2000]
+    )
+
+
+def _return_record(actor: Actor, batch: BankReturn, record) -> BankReturnLine:
+    """One record of a file: its line, with the payment posted when it matches."""
+    line = BankReturnLine(
+        bank_return=batch,
+        line_no=record.line,
+        record_key=record.idempotency_key[:120],
+        invoice_number=record.invoice_number[:30],
+        reference=record.payment_reference[:60],
+        amount=record.amount_paid,
+        paid_on=record.paid_on,
+    )
+    key = f"ret:{record.idempotency_key}"[:KEY_MAX]
+    existing = Payment.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        line.outcome, line.payment = ReturnOutcome.ALREADY, existing
+        line.message = _("Already imported (payment #%(id)s).") % {"id": existing.pk}
+        return line
+    invoice, how = _match(record)
+    if invoice is None:
+        line.outcome = ReturnOutcome.UNMATCHED
+        line.message = _("No invoice with number “%(number)s” or reference “%(ref)s”.") % {
+            "number": record.invoice_number,
+            "ref": record.payment_reference,
+        }
+        return line
+    payment = payment_receive(
+        actor=actor,
+        amount=record.amount_paid,
+        origin=PaymentOrigin.PIX if record.channel == "pix" else PaymentOrigin.BANK_SLIP,
+        received_on=record.paid_on,
+        idempotency_key=key,
+        customer=invoice.customer,
+        group=invoice.group,
+        reference=(record.payment_reference or record.invoice_number)[:60],
+        note=_("%(file)s, line %(line)s") % {"file": batch.file_name, "line": record.line},
+        invoice=invoice if invoice.status == InvoiceStatus.OPEN else None,
+        bank_return=batch,
+    )
+    line.outcome, line.payment = ReturnOutcome.MATCHED, payment
+    line.message = (
+        _("Invoice %(number)s (by number).")
+        if how == "number"
+        else _("Invoice %(number)s (by payment reference).")
+    ) % {"number": invoice.number}
+    if invoice.status != InvoiceStatus.OPEN:
+        line.message += " " + _("The invoice was not open: the payment is credit.")
+    return line

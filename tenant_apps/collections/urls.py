@@ -3,6 +3,7 @@ from django.urls import path
 from .views import (
     BankReturnDetailView,
     BankReturnListView,
+    BankReturnProgressView,
     CustomerCollectionsPanelView,
     PaymentDetailView,
     PaymentListView,
@@ -15,6 +16,11 @@ urlpatterns = [
     path("payments/<int:pk>/", PaymentDetailView.as_view(), name="payment-detail"),
     path("bank-returns/", BankReturnListView.as_view(), name="bank-returns"),
     path("bank-returns/<int:pk>/", BankReturnDetailView.as_view(), name="bank-return-detail"),
+    path(
+        "bank-returns/<int:pk>/progress/",
+        BankReturnProgressView.as_view(),
+        name="bank-return-progress",
+    ),
     path(
         "customers/<int:customer_id>/panel/",
         CustomerCollectionsPanelView.as_view(),

@@ -21,7 +21,7 @@ from shared_apps.web.utils import add_form_errors
 from tenant_apps.customers.models import Customer
 from tenant_apps.parameters.selectors import company_today
 
-from .choices import PaymentStatus
+from .choices import PaymentStatus, ReturnStatus
 from .forms import BankReturnForm, PaymentFilterForm, PaymentForm, ReverseForm
 from .models import BankReturn
 from .selectors import (
@@ -34,7 +34,7 @@ from .selectors import (
 )
 from .services import (
     bank_return_check_size,
-    bank_return_import,
+    bank_return_upload,
     payment_receive,
     payment_reverse,
 )
@@ -173,7 +173,7 @@ class BankReturnListView(FunctionRequiredMixin, View):
             upload = form.cleaned_data["file"]
             try:
                 bank_return_check_size(size=upload.size)
-                batch = bank_return_import(
+                batch = bank_return_upload(
                     actor=Actor.from_request(request), file_name=upload.name, data=upload.read()
                 )
             except ValidationError as exc:
@@ -182,21 +182,19 @@ class BankReturnListView(FunctionRequiredMixin, View):
                 messages.success(
                     request,
                     _(
-                        "Imported: %(matched)d posted, %(already)d already imported, "
-                        "%(unmatched)d unmatched, %(errors)d with errors."
+                        "File received: its %(records)d records are being imported; this page "
+                        "follows the import."
                     )
-                    % {
-                        "matched": batch.matched,
-                        "already": batch.already,
-                        "unmatched": batch.unmatched,
-                        "errors": batch.errors,
-                    },
+                    % {"records": batch.records},
                 )
                 return redirect("bank-return-detail", pk=batch.pk)
         return self._render(request, form, status=400)
 
 
 class BankReturnDetailView(FunctionRequiredMixin, View):
+    """A file: its import's progress (an htmx partial polled while it imports), its counts and
+    the outcome of each line."""
+
     function = "collections.manage"
 
     def get(self, request, pk):
@@ -204,8 +202,31 @@ class BankReturnDetailView(FunctionRequiredMixin, View):
         return render(
             request,
             "collections/bank_return_detail.html",
-            {"batch": batch, "lines": list(batch.lines.all())},
+            {"batch": batch, "lines": list(batch.lines.all()), "finished": _finished(batch)},
         )
+
+
+def _finished(batch: BankReturn) -> bool:
+    return batch.status in (ReturnStatus.DONE, ReturnStatus.FAILED)
+
+
+class BankReturnProgressView(FunctionRequiredMixin, View):
+    """The progress partial, polled while the file imports; once finished it has the page
+    reload (``HX-Refresh``) to show every line."""
+
+    function = "collections.manage"
+
+    def get(self, request, pk):
+        batch = get_object_or_404(BankReturn.objects.defer("data"), pk=pk)
+        finished = _finished(batch)
+        response = render(
+            request,
+            "collections/_bank_return_progress.html",
+            {"batch": batch, "finished": finished},
+        )
+        if finished and request.headers.get("HX-Request"):
+            response["HX-Refresh"] = "true"
+        return response
 
 
 class CustomerCollectionsPanelView(FunctionRequiredMixin, View):

@@ -124,14 +124,21 @@ class BankReturnLineOutput(serializers.ModelSerializer):
 
 
 class BankReturnOutput(serializers.ModelSerializer):
+    progress = serializers.IntegerField(read_only=True, help_text="Percent of records imported.")
+
     class Meta:
         model = BankReturn
         fields = [
             "id",
             "file_name",
             "layout",
+            "status",
+            "progress",
+            "records_done",
+            "error",
             "uploaded_by",
             "created_at",
+            "finished_at",
             "records",
             "matched",
             "already",

@@ -27,7 +27,7 @@ from ..selectors import (
 )
 from ..services import (
     bank_return_check_size,
-    bank_return_import,
+    bank_return_upload,
     payment_receive,
     payment_reverse,
 )
@@ -143,19 +143,22 @@ class BankReturnListApi(GenericAPIView):
 
     @extend_schema(
         request={"multipart/form-data": BankReturnInput},
-        responses={201: BankReturnDetailOutput},
+        responses={202: BankReturnDetailOutput},
     )
     def post(self, request):
+        """Upload a file: checked whole at once (a wrong structure is a 400 on ``file``), then
+        imported in the background: 202 with the file queued; poll its detail until
+        ``status`` is ``done``."""
         data = BankReturnInput(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
         bank_return_check_size(size=upload.size)
-        batch = bank_return_import(
+        batch = bank_return_upload(
             actor=Actor.from_request(request), file_name=upload.name, data=upload.read()
         )
         return Response(
             BankReturnDetailOutput(bank_return_detail_queryset().get(pk=batch.pk)).data,
-            status=status.HTTP_201_CREATED,
+            status=status.HTTP_202_ACCEPTED,
         )
 
 

@@ -130,19 +130,31 @@ def test_another_companys_payment_is_404(login, world, cobranca, setup):
     assert outsider.get(f"{BASE}/payments/{payment_id}/").status_code == 404
 
 
-def test_bank_return_upload_and_detail(cobranca, setup):
+def test_bank_return_upload_and_detail(cobranca, setup, django_capture_on_commit_callbacks):
     _customer, old, _new = setup
     data = (
         "invoice_number;amount_paid;paid_on\n"
         f"{old.number};100,00;20/11/2026\n"
         "NOPE-1;5,00;20/11/2026\n"
     ).encode()
-    response = cobranca.post(f"{BASE}/bank-returns/", {"file": SimpleUploadedFile("ret.csv", data)})
-    assert response.status_code == 201, response.json()
+    with django_capture_on_commit_callbacks() as callbacks:  # the import task, not run yet
+        response = cobranca.post(
+            f"{BASE}/bank-returns/", {"file": SimpleUploadedFile("ret.csv", data)}
+        )
+    assert response.status_code == 202, response.json()
     body = response.json()
-    assert (body["matched"], body["unmatched"]) == (1, 1)
-    assert [line["outcome"] for line in body["lines"]] == ["matched", "unmatched"]
+    assert (body["status"], body["progress"], body["records"], body["lines"]) == (
+        "queued",
+        0,
+        2,
+        [],
+    )
+    for callback in callbacks:
+        callback()  # the task runs (eagerly here)
     detail = cobranca.get(f"{BASE}/bank-returns/{body['id']}/").json()
+    assert (detail["status"], detail["progress"], detail["records_done"]) == ("done", 100, 2)
+    assert (detail["matched"], detail["unmatched"]) == (1, 1)
+    assert [line["outcome"] for line in detail["lines"]] == ["matched", "unmatched"]
     assert detail["lines"][0]["payment"]
     assert cobranca.get(f"{BASE}/bank-returns/").json()["count"] >= 1
     bad = cobranca.post(

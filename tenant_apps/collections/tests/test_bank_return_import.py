@@ -144,3 +144,40 @@ def test_csv_unknown_channel_is_a_line_error(in_a1):
     batch = bank_return_import(actor=ACTOR, file_name="ted.csv", data=data.encode())
     assert outcomes(batch) == [(2, "error")]
     assert not Payment.objects.filter(bank_return=batch).exists()
+
+
+def test_the_import_runs_in_slices_and_goes_on_after_a_failure(in_a1, monkeypatch):
+    """A slice that fails rolls back whole (its payments too); the slices before it stay, and
+    importing again goes on from there: each record is posted once."""
+    from tenant_apps.collections import services
+    from tenant_apps.collections.services import bank_return_process, bank_return_upload
+
+    monkeypatch.setattr(services, "RETURN_SLICE", 1)
+    customers = [CustomerFactory() for _ in range(3)]
+    invoices = [invoice(c, "10.00", dt.date(2026, 11, 10)) for c in customers]
+    data = ("invoice_number;amount_paid;paid_on\n" + "".join(
+        f"{inv.number};10,00;05/11/2026\n" for inv in invoices
+    )).encode()  # fmt: skip
+    batch = bank_return_upload(actor=ACTOR, file_name="r.csv", data=data, enqueue=False)
+    assert (batch.status, batch.records, batch.records_done) == ("queued", 3, 0)
+    receive = services.payment_receive
+    calls = []
+
+    def flaky(**kwargs):
+        calls.append(kwargs["idempotency_key"])
+        if len(calls) == 2:
+            raise RuntimeError("the database went away")
+        return receive(**kwargs)
+
+    monkeypatch.setattr(services, "payment_receive", flaky)
+    with pytest.raises(RuntimeError):
+        bank_return_process(return_id=batch.pk)
+    batch.refresh_from_db()
+    assert (batch.status, batch.records_done, batch.matched) == ("running", 1, 1)
+    assert Payment.objects.filter(bank_return=batch).count() == 1  # the second slice undone
+    monkeypatch.setattr(services, "payment_receive", receive)
+    done = bank_return_process(return_id=batch.pk)
+    assert (done.status, done.records_done, done.matched, done.total) == ("done", 3, 3, D("30"))
+    assert Payment.objects.filter(bank_return=batch).count() == 3
+    assert outcomes(done) == [(2, "matched"), (3, "matched"), (4, "matched")]
+    assert bank_return_process(return_id=batch.pk).matched == 3  # done: nothing more

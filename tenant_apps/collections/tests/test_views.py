@@ -128,7 +128,12 @@ def test_reverse_from_the_detail_page(cobranca, login, world, debtor):
         assert (inv.status, str(inv.open_amount)) == ("open", "100.00")
 
 
-def test_bank_return_upload_shows_each_line(cobranca, debtor):
+def test_bank_return_upload_shows_each_line(
+    cobranca, debtor, world, django_capture_on_commit_callbacks
+):
+    from tenant_apps.collections.models import BankReturn
+    from tenant_apps.collections.services import bank_return_process
+
     _customer, inv = debtor
     data = (
         "invoice_number;amount_paid;paid_on\n"
@@ -136,10 +141,30 @@ def test_bank_return_upload_shows_each_line(cobranca, debtor):
         "NOPE-1;5,00;20/11/2026\n"
         f"{inv.number};zero;20/11/2026\n"
     ).encode()
-    response = cobranca.post(f"{BASE}/bank-returns/", {"file": SimpleUploadedFile("ret.csv", data)})
+    # Uploaded without its task running: queued, the page polls its progress.
+    queued = cobranca.post(f"{BASE}/bank-returns/", {"file": SimpleUploadedFile("q.csv", data)})
+    assert queued.status_code == 302
+    html = cobranca.get(queued["Location"]).content.decode()
+    assert 'data-status="queued"' in html and 'hx-trigger="every 1s"' in html
+    assert "0 / 2" in html  # two records (the third line is an error, reported at once)
+    assert 'class="outcome-error" data-testid="line-4"' in html
+    with company_context(world.a1):
+        batch = BankReturn.objects.get(file_name="q.csv")
+        assert bank_return_process(return_id=batch.pk).status == "done"
+    partial = cobranca.get(f"{BASE}/bank-returns/{batch.pk}/progress/", HTTP_HX_REQUEST="true")
+    assert partial["HX-Refresh"] == "true"  # finished: the page reloads with every line
+    assert "hx-trigger" not in partial.content.decode()
+    html = cobranca.get(queued["Location"]).content.decode()
+    assert 'class="outcome-matched" data-testid="line-2"' in html  # its payment posted
+    # The same file again, its task run (eagerly): nothing posted twice.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = cobranca.post(
+            f"{BASE}/bank-returns/", {"file": SimpleUploadedFile("ret.csv", data)}
+        )
     assert response.status_code == 302
     html = cobranca.get(response["Location"]).content.decode()
-    assert 'class="outcome-matched" data-testid="line-2"' in html
+    assert 'data-status="done"' in html
+    assert 'class="outcome-already" data-testid="line-2"' in html
     assert 'class="outcome-unmatched" data-testid="line-3"' in html
     assert 'class="outcome-error" data-testid="line-4"' in html
     bad = cobranca.post(
