@@ -38,8 +38,8 @@ STEPS = [
 # Issue 3's scenarios (own database bench_customers; the 1M-customer company takes ~6 minutes
 # to generate the first time): --only customer_import,customer_search,customer_overview
 CUSTOMER_STEPS = ["customer_import", "customer_search", "customer_overview"]
-# Issue 4's scenarios, each with its own database: --only prepaid_daily,billing_run
-ISSUE4_STEPS = ["prepaid_daily", "billing_run"]
+# Issue 4's scenarios, each with its own database: --only prepaid_daily,billing_run,bank_return
+ISSUE4_STEPS = ["prepaid_daily", "billing_run", "bank_return"]
 
 
 def run(module: str, *args: str) -> None:

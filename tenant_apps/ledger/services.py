@@ -61,7 +61,13 @@ def entry_post(
         due_on=due_on,
         posted_by=actor.label,
     )
-    entry.full_clean()
+    if entry.amount == 0:
+        raise ValidationError({"amount": _("Enter an amount other than zero.")})
+    # The fields' own checks. Not the look-ups full_clean would add per entry: the key was
+    # looked up above and the account is the caller's row (both are database constraints too).
+    entry.full_clean(
+        exclude=["account", "reverses"], validate_unique=False, validate_constraints=False
+    )
     entry.save()
     audit_record(
         actor=actor,
