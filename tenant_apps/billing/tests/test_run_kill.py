@@ -43,10 +43,21 @@ SCRIPT = textwrap.dedent(
     from tenant_apps.billing.services.runs import billing_chunk_run, billing_run_finalize
 
     what, run_id, index, slug = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-    if what != "bill":  # "bill": a chunk billed to the end
+    if what not in ("bill", "hold"):  # "bill": a chunk billed to the end
         engine.AFTER_WRITE = lambda: os.kill(os.getpid(), signal.SIGKILL)
     with company_context(Company.objects.get(slug=slug)):
-        if what in ("chunk", "bill"):
+        if what == "hold":  # as a plan change does: a customer locked, then an invoice number
+            import time
+            from django.db import transaction
+            from tenant_apps.customers.models import Customer
+            from tenant_apps.parameters.services import series_take
+
+            with transaction.atomic():
+                Customer.objects.select_for_update().get(pk=index)
+                print("locked", flush=True)
+                time.sleep(1.5)
+                print(series_take(kind="invoice")[0], flush=True)
+        elif what in ("chunk", "bill"):
             billing_chunk_run(run_id=run_id, index=index)
         else:
             billing_run_finalize(run_id=run_id)
@@ -246,3 +257,46 @@ def test_every_exception_code_is_worded(in_a1):
     rows = exception_rows(summary.exceptions())
     assert {row["code"] for row in rows} == set(EXCEPTION_MESSAGES)
     assert all(row["message"] and row["message"] != row["code"] for row in rows)
+
+
+@override_settings(BILLING_RUN_CHUNK_PAYERS=10)
+def test_a_chunk_and_a_customer_lock_then_an_invoice_number_never_deadlock(committed):
+    """A process locks a customer of the chunk, then takes an invoice number, as a plan change
+    to prepaid does (its final invoice); the chunk is billed meanwhile. The chunk locks its
+    payers before the series, so it waits for that process instead of holding the series while
+    waiting for the customer: both finish, and the numbers have no gap."""
+    from tenant_apps.billing.models import BillingChunk, Invoice
+    from tenant_apps.billing.services import runs
+    from tenant_apps.customers.models import Customer
+    from tenant_apps.parameters.models import DocumentSeries
+
+    from .run_facts import ACTOR
+
+    series = DocumentSeries.objects.get(kind="invoice")
+    first_number = series.next_number
+    runs._enqueue, enqueue = (lambda run, indexes: None), runs._enqueue
+    try:
+        run = runs.billing_run_start(actor=ACTOR, cycle_start=dt.date(2026, 3, 1))
+    finally:
+        runs._enqueue = enqueue
+    customer = Customer.objects.order_by("id").first()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", SCRIPT, "hold", str(run.pk), str(customer.pk), SLUG],
+        cwd=ROOT,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "locked"
+    billed = _side_by_side(run.pk, [0])  # the customers' chunk, while the customer is held
+    out, err = holder.communicate(timeout=120)
+    assert holder.returncode == 0, err[-2000:]
+    for process in billed:
+        chunk_out, chunk_err = process.communicate(timeout=120)
+        assert process.returncode == 0 and "not killed" in chunk_out, chunk_err[-2000:]
+    chunk = BillingChunk.objects.get(run=run, index=0)
+    assert chunk.status == "done" and chunk.invoices_count == 5
+    taken = out.splitlines()[0]  # (its first line, "locked", was read above)
+    numbers = sorted([taken, *Invoice.objects.filter(run=run).values_list("number", flat=True)])
+    assert numbers == [series.format(first_number + i) for i in range(6)]
