@@ -585,17 +585,15 @@ def chunk_write(cursor, ctx: Context, kind: str, result: ChunkResult) -> int | N
         if cursor.rowcount != len(charge_rows):
             raise RuntimeError("a one-off charge of this chunk was billed or cancelled meanwhile")
 
-    # The rows the invoices and entries reference, locked as their foreign-key checks lock
-    # them at commit, but before the series: a caller holding one of them (a plan change's
-    # customer) and then waiting for the series would otherwise deadlock with this chunk.
+    # The payers, locked as the invoices' foreign-key checks lock them at commit, but before
+    # the series: a plan change locks its customer and then takes an invoice number (its final
+    # invoice), and would otherwise deadlock with this chunk. (Not the accounts: a recharge
+    # takes a number and then locks its account, the other way round; a chunk holding the
+    # series only waits for such a lock, never the reverse.)
     payer_table = "customers_customer" if kind == PayerKind.CUSTOMER else "customers_group"
     cursor.execute(
         f"SELECT 1 FROM {payer_table} WHERE id = ANY(%s) ORDER BY id FOR KEY SHARE",
         [[bill.payer.id for bill in bills]],
-    )
-    cursor.execute(
-        "SELECT 1 FROM ledger_account WHERE id = ANY(%s) ORDER BY id FOR KEY SHARE",
-        [sorted(set(accounts.values()))],
     )
     # Serial from here to the caller's commit: the series row stays locked.
     series, first = series_reserve(kind=SeriesKind.INVOICE, count=len(bills))
