@@ -320,8 +320,8 @@ class InvoiceLine(models.Model):
     or one-off charge, and the period (``period_end`` exclusive)."""
 
     # Indexed by the (invoice, position) unique constraint; the traceability references below
-    # carry no index of their own but the subscription's (each index costs every line a run
-    # writes; reports read lines through their invoices).
+    # carry no index of their own (each index costs every line a run writes; reports read
+    # lines through their invoices).
     invoice = models.ForeignKey(
         Invoice, on_delete=models.CASCADE, related_name="lines", db_index=False
     )
@@ -329,10 +329,10 @@ class InvoiceLine(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=LineKind.choices)
     description = models.CharField(_("description"), max_length=200)
     # The traceability references (member, subscription, promotion, product, plan): see
-    # ``trace_reference``. Only the subscription is indexed (a final invoice's days are looked
-    # up by it).
+    # ``trace_reference``. None is indexed: a final invoice's days are found through the
+    # customer's invoices (engine._START), and pages read lines through their invoice.
     customer = trace_reference("customers.Customer", db_index=False)
-    subscription = trace_reference("sales.Subscription")
+    subscription = trace_reference("sales.Subscription", db_index=False)
     product = trace_reference("catalog.Product", db_index=False)
     plan = trace_reference("sales.SalesPlan", db_index=False)
     promotion = trace_reference("sales.SubscriptionPromotion", db_index=False)
