@@ -50,6 +50,7 @@ def test_preview_start_and_progress_pages(admin, facts, world, django_capture_on
     assert page.context["preview"].total == Decimal("30.00")
     html = page.content.decode()
     assert 'data-testid="run-start-form"' in html and "hx-trigger" not in html
+    assert "<td>Internet</td>" in html  # the system's name, not its code
     assert admin.get(f"{WEB}runs/preview/").context["previews"][0] == preview
     with django_capture_on_commit_callbacks(execute=True):
         response = admin.post(f"{WEB}runs/", {"cycle_start": "2026-10-01", "issued_on": ""})
