@@ -8,11 +8,13 @@ from tenant_apps.parameters.selectors import company_today
 
 from .choices import ChargeKind, InvoiceKind, InvoiceStatus
 from .models import CreditNote, Invoice, OneOffCharge, TaxRate
-from .selectors import charges_in_state, overdue_q
+from .selectors import charges_in_state, number_variants, overdue_q
 
 
 class InvoiceFilter(filters.FilterSet):
-    number = filters.CharFilter(field_name="number", lookup_expr="iexact")
+    number = filters.CharFilter(
+        method="filter_number", label="The invoice number, in any letter case."
+    )
     customer = filters.NumberFilter(field_name="customer_id")
     group = filters.NumberFilter(field_name="group_id")
     status = filters.ChoiceFilter(choices=InvoiceStatus.choices)
@@ -28,6 +30,9 @@ class InvoiceFilter(filters.FilterSet):
     class Meta:
         model = Invoice
         fields = ["number", "customer", "group", "status", "kind", "run", "cycle_start"]
+
+    def filter_number(self, queryset, name, value):
+        return queryset.filter(number__in=number_variants(value)) if value else queryset
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

@@ -12,6 +12,25 @@ from .taxes import TaxRate as RuleRate
 from .taxes import TaxTable
 
 
+def number_variants(typed: str) -> list[str]:
+    """The invoice numbers a typed number may be, whatever its letter case: as typed, in upper
+    case, and with the invoice series' own prefix. An equality look-up on the unique index
+    (``number__iexact`` would read every invoice)."""
+    from tenant_apps.parameters.choices import SeriesKind
+    from tenant_apps.parameters.models import DocumentSeries
+
+    typed = typed.strip()
+    variants = {typed, typed.upper(), typed.lower()}
+    prefix = (
+        DocumentSeries.objects.filter(kind=SeriesKind.INVOICE)
+        .values_list("prefix", flat=True)
+        .first()
+    )
+    if prefix and typed.upper().startswith(prefix.upper()):
+        variants.add(prefix + typed[len(prefix) :])
+    return sorted(variants)
+
+
 def tax_table() -> TaxTable:
     """The company's active tax rates, per system, in their order (the rule's input)."""
     table: dict[str, list[RuleRate]] = {}
@@ -55,7 +74,7 @@ def invoice_list(
         "customer", "group", "credit_note"
     )
     if number:
-        rows = rows.filter(number__iexact=number.strip())
+        rows = rows.filter(number__in=number_variants(number))
     if customer_id:
         rows = rows.filter(customer_id=customer_id)
     if group_id:

@@ -71,3 +71,19 @@ def test_overdue_and_charge_state_filters(login, world):
     assert charges("unbilled") == [unbilled.pk]
     assert charges("billed") == [billed.pk]
     assert charges("cancelled") == [cancelled.pk]
+
+
+def test_number_filter_finds_the_invoice_whatever_the_letter_case(login, world):
+    from tenant_apps.parameters.models import DocumentSeries
+
+    with company_context(world.a1):
+        DocumentSeries.objects.filter(kind="invoice").update(prefix="Fat-")  # mixed case
+        invoice = _invoice(CustomerFactory(), "filter-number", company_today())
+        other = _invoice(CustomerFactory(), "filter-other", company_today())
+    assert invoice.number.startswith("Fat-")
+    agent = login("a1_cobranca", company=world.a1, branch="a-one-service")
+    for typed in (invoice.number, invoice.number.upper(), f" {invoice.number.lower()} "):
+        body = agent.get(f"{API}invoices/", {"number": typed}).json()
+        assert [row["number"] for row in body["results"]] == [invoice.number], typed
+    assert other.number != invoice.number
+    assert agent.get(f"{API}invoices/", {"number": "Fat-999999"}).json()["results"] == []
