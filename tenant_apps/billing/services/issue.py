@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from shared_apps.audit.actor import Actor
@@ -124,6 +124,15 @@ def invoice_issue(
             code="negative",
         )
     account = account_open(customer=customer, group=group)
+    # The payer locked as the invoice's foreign-key check locks it at commit, but before the
+    # series (as the billing run's chunks do): a plan change holding this customer and waiting
+    # for the series would otherwise deadlock with this invoice.
+    payer = customer or group
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {type(payer)._meta.db_table} WHERE id = %s FOR KEY SHARE",  # noqa: S608
+            [payer.pk],
+        )
     number = series_take(kind=SeriesKind.INVOICE)[0]
     due_on = due_on or issued_on + dt.timedelta(days=params.days_to_due)
     invoice = Invoice(

@@ -43,7 +43,7 @@ SCRIPT = textwrap.dedent(
     from tenant_apps.billing.services.runs import billing_chunk_run, billing_run_finalize
 
     what, run_id, index, slug = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-    if what not in ("bill", "hold"):  # "bill": a chunk billed to the end
+    if what not in ("bill", "hold", "issue"):  # "bill": a chunk billed to the end
         engine.AFTER_WRITE = lambda: os.kill(os.getpid(), signal.SIGKILL)
     with company_context(Company.objects.get(slug=slug)):
         if what == "hold":  # as a plan change does: a customer locked, then an invoice number
@@ -55,8 +55,21 @@ SCRIPT = textwrap.dedent(
             with transaction.atomic():
                 Customer.objects.select_for_update().get(pk=index)
                 print("locked", flush=True)
-                time.sleep(1.5)
+                time.sleep(float(os.environ.get("HOLD_SECONDS", "1.5")))
                 print(series_take(kind="invoice")[0], flush=True)
+        elif what == "issue":  # one invoice for a customer (an agent billing charges now)
+            from decimal import Decimal
+            from shared_apps.audit.actor import Actor
+            from tenant_apps.billing.services import LineSpec, invoice_issue
+            from tenant_apps.customers.models import Customer
+
+            invoice = invoice_issue(
+                actor=Actor.system("kill-test"), kind="one_off",
+                customer=Customer.objects.get(pk=index), idempotency_key=f"issue:{index}",
+                lines=[LineSpec(kind="charge", description="Visita", amount=Decimal("5.00"))],
+                issued_on=__import__("datetime").date(2026, 3, 2),
+            )
+            print(invoice.number, flush=True)
         elif what in ("chunk", "bill"):
             billing_chunk_run(run_id=run_id, index=index)
         else:
@@ -300,3 +313,34 @@ def test_a_chunk_and_a_customer_lock_then_an_invoice_number_never_deadlock(commi
     taken = out.splitlines()[0]  # (its first line, "locked", was read above)
     numbers = sorted([taken, *Invoice.objects.filter(run=run).values_list("number", flat=True)])
     assert numbers == [series.format(first_number + i) for i in range(6)]
+
+
+def test_one_invoice_and_a_customer_lock_then_an_invoice_number_never_deadlock(committed):
+    """The same for one invoice (an agent billing a customer's charges now) while a plan change
+    holds that customer: the invoice locks its payer before the series, so both finish."""
+    from tenant_apps.customers.models import Customer
+    from tenant_apps.parameters.models import DocumentSeries
+
+    series = DocumentSeries.objects.get(kind="invoice")
+    first_number = series.next_number
+    customer = Customer.objects.order_by("id").first()
+
+    def start(what: str) -> subprocess.Popen:
+        return subprocess.Popen(
+            [sys.executable, "-c", SCRIPT, what, "0", str(customer.pk), SLUG],
+            cwd=ROOT,
+            env={**_env(), "HOLD_SECONDS": "4"},  # the invoice gets to the series first
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    holder = start("hold")
+    assert holder.stdout.readline().strip() == "locked"
+    issuer = start("issue")
+    held, held_err = holder.communicate(timeout=120)
+    issued, issued_err = issuer.communicate(timeout=120)
+    assert holder.returncode == 0, held_err[-2000:]
+    assert issuer.returncode == 0, issued_err[-2000:]
+    numbers = sorted([held.splitlines()[0], issued.splitlines()[0]])
+    assert numbers == [series.format(first_number), series.format(first_number + 1)]
