@@ -562,6 +562,21 @@ BUSINESSES = (
 )
 
 
+def _person(actor: Actor, rng: random.Random, external_ref: str, mobile: str):
+    """A residential person customer with a random name and CPF (``rng``'s next draws)."""
+    from tenant_apps.customers.services import customer_create
+
+    return customer_create(
+        actor=actor,
+        kind="person",
+        name=f"{rng.choice(FIRST)} {rng.choice(LAST)} {rng.choice(LAST)}",
+        tax_id=_cpf(rng),
+        customer_type="residential",
+        external_ref=external_ref,
+        contacts=[{"kind": "mobile", "value": mobile}],
+    )
+
+
 def _cpf(rng: random.Random) -> str:
     base = [rng.randint(0, 9) for _ in range(9)]
     for start in (10, 11):
@@ -847,7 +862,7 @@ def _group(actor: Actor, region: str, zones: dict, plans: dict, made: list[str])
     flat; three flats bought it, two are installed (since before the closed cycles)."""
     from tenant_apps.billing.cycles import cycle_just_closed
     from tenant_apps.customers.models import Customer, Group
-    from tenant_apps.customers.services import address_add, customer_create, group_create
+    from tenant_apps.customers.services import address_add, group_create
     from tenant_apps.parameters.selectors import company_parameters, company_today
     from tenant_apps.sales.models import GroupPlan, PlanItem, Sale, Subscription
     from tenant_apps.sales.services.plans import group_plan_create
@@ -873,14 +888,8 @@ def _group(actor: Actor, region: str, zones: dict, plans: dict, made: list[str])
     for flat in (101, 102, 201):
         customer = Customer.objects.filter(external_ref=f"CONDO-{region}-{flat}").first()
         if customer is None:
-            customer = customer_create(
-                actor=actor,
-                kind="person",
-                name=f"{rng.choice(FIRST)} {rng.choice(LAST)} {rng.choice(LAST)}",
-                tax_id=_cpf(rng),
-                customer_type="residential",
-                external_ref=f"CONDO-{region}-{flat}",
-                contacts=[{"kind": "mobile", "value": f"(51) 98{flat:03d}-{flat * 7:04d}"}],
+            customer = _person(
+                actor, rng, f"CONDO-{region}-{flat}", f"(51) 98{flat:03d}-{flat * 7:04d}"
             )
         address = address_add(
             actor=actor,
@@ -1108,7 +1117,7 @@ def _prepaid_customer(actor: Actor, region: str, today: dt.date, made: list[str]
     """A prepaid satellite TV customer: sold and activated today, then two recharges (the
     first turns the service on and pays today)."""
     from tenant_apps.customers.models import Address, Customer
-    from tenant_apps.customers.services import address_add, customer_create
+    from tenant_apps.customers.services import address_add
     from tenant_apps.locations.models import Zone
     from tenant_apps.prepaid.services import recharge
     from tenant_apps.sales.models import SalesPlan, Subscription
@@ -1122,15 +1131,7 @@ def _prepaid_customer(actor: Actor, region: str, today: dt.date, made: list[str]
     customer = Customer.objects.filter(external_ref=ref).first()
     if customer is None:
         rng = random.Random(ref)
-        customer = customer_create(
-            actor=actor,
-            kind="person",
-            name=f"{rng.choice(FIRST)} {rng.choice(LAST)} {rng.choice(LAST)}",
-            tax_id=_cpf(rng),
-            customer_type="residential",
-            external_ref=ref,
-            contacts=[{"kind": "mobile", "value": "(51) 99321-4455"}],
-        )
+        customer = _person(actor, rng, ref, "(51) 99321-4455")
         made.append(f"prepaid customer {customer.code}")
     address = Address.objects.filter(customer=customer).first() or address_add(
         actor=actor, customer=customer, zone=zone, street="Estrada do Lami", number="4100"

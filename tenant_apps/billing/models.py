@@ -63,10 +63,10 @@ class TaxRate(models.Model):
         return f"{self.get_system_display()}: {self.name} {self.rate}%"
 
 
-class BillingRun(models.Model):
-    """The run of one cycle. One per cycle: starting it again resumes or returns it."""
+class CycleFigures(models.Model):
+    """What a run and a preview of a cycle share: the cycle's dates and timing, the dates its
+    invoices get, the progress over its chunks, then the figures and exceptions."""
 
-    cycle_start = models.DateField(_("cycle start"), unique=True)
     cycle_end = models.DateField(_("cycle end"), help_text=_("First day of the next cycle."))
     timing = models.CharField(_("timing"), max_length=8, choices=BillingTiming.choices)
     issued_on = models.DateField(_("issue date"))
@@ -76,7 +76,6 @@ class BillingRun(models.Model):
     )
     requested_by = models.CharField(_("requested by"), max_length=150)
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     chunks_total = models.PositiveIntegerField(_("chunks"), default=0)
     chunks_done = models.PositiveIntegerField(_("chunks done"), default=0)
@@ -85,6 +84,25 @@ class BillingRun(models.Model):
     totals_by_system = models.JSONField(_("totals by system"), default=dict, blank=True)
     exceptions = models.JSONField(_("exceptions"), default=list, blank=True)
     error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def progress(self) -> int:
+        """Percent of chunks done (0-100)."""
+        if self.status == RunStatus.DONE:
+            return 100
+        if not self.chunks_total:
+            return 0
+        return min(99, self.chunks_done * 100 // self.chunks_total)
+
+
+class BillingRun(CycleFigures):
+    """The run of one cycle. One per cycle: starting it again resumes or returns it."""
+
+    cycle_start = models.DateField(_("cycle start"), unique=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     terms = models.JSONField(
         _("terms applied"),
         null=True,
@@ -106,39 +124,13 @@ class BillingRun(models.Model):
             % {"start": self.cycle_start.isoformat(), "end": self.cycle_end.isoformat()}
         )
 
-    @property
-    def progress(self) -> int:
-        """Percent of chunks done (0-100)."""
-        if self.status == RunStatus.DONE:
-            return 100
-        if not self.chunks_total:
-            return 0
-        return min(99, self.chunks_done * 100 // self.chunks_total)
 
-
-class BillingPreview(models.Model):
+class BillingPreview(CycleFigures):
     """What a run of a cycle would bill, computed in the background (``billing.run_preview``,
     on the billing queue) chunk by chunk exactly as the run computes, writing nothing but this
     row: its progress while it computes, then the figures and exceptions."""
 
     cycle_start = models.DateField(_("cycle start"))
-    cycle_end = models.DateField(_("cycle end"))
-    timing = models.CharField(_("timing"), max_length=8, choices=BillingTiming.choices)
-    issued_on = models.DateField(_("issue date"))
-    due_on = models.DateField(_("due date"))
-    status = models.CharField(
-        _("status"), max_length=12, choices=RunStatus.choices, default=RunStatus.QUEUED
-    )
-    requested_by = models.CharField(_("requested by"), max_length=150)
-    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    chunks_total = models.PositiveIntegerField(_("chunks"), default=0)
-    chunks_done = models.PositiveIntegerField(_("chunks done"), default=0)
-    invoices_count = models.PositiveIntegerField(_("invoices"), default=0)
-    total = models.DecimalField(_("total"), default=Decimal("0"), **MONEY)
-    totals_by_system = models.JSONField(_("totals by system"), default=dict, blank=True)
-    exceptions = models.JSONField(_("exceptions"), default=list, blank=True)
-    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -151,15 +143,6 @@ class BillingPreview(models.Model):
             _("Preview of the cycle %(start)s – %(end)s")
             % {"start": self.cycle_start.isoformat(), "end": self.cycle_end.isoformat()}
         )
-
-    @property
-    def progress(self) -> int:
-        """Percent of chunks computed (0-100)."""
-        if self.status == RunStatus.DONE:
-            return 100
-        if not self.chunks_total:
-            return 0
-        return min(99, self.chunks_done * 100 // self.chunks_total)
 
 
 class BillingChunk(models.Model):

@@ -1,13 +1,23 @@
-"""Reading billing: the company's tax table, unbilled charges, invoices."""
+"""Reading billing: the company's tax table, unbilled charges, invoices, a subscription's
+rating facts."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 
+from . import rating
 from .choices import InvoiceStatus
-from .models import CreditNote, Invoice, InvoiceLine, OneOffCharge, TaxRate
+from .models import (
+    BillingPreview,
+    BillingRun,
+    CreditNote,
+    Invoice,
+    InvoiceLine,
+    OneOffCharge,
+    TaxRate,
+)
 from .taxes import TaxRate as RuleRate
 from .taxes import TaxTable
 
@@ -29,6 +39,26 @@ def number_variants(typed: str) -> list[str]:
     if prefix and typed.upper().startswith(prefix.upper()):
         variants.add(prefix + typed[len(prefix) :])
     return sorted(variants)
+
+
+def subscription_facts(sub) -> rating.SubscriptionFacts:
+    """The rating facts of a subscription row (its product and promotions are read), for the
+    one-subscription paths: advance adjustments, final invoices. The run reads them in SQL."""
+    return rating.SubscriptionFacts(
+        id=sub.pk,
+        customer_id=sub.customer_id,
+        product_id=sub.product_id,
+        plan_id=sub.plan_id,
+        price=sub.price,
+        activated_on=sub.activated_on,
+        ends_on=sub.ends_on,
+        system=sub.product.system,
+        billed_to_group_id=sub.billed_to_group_id,
+        promotions=tuple(
+            rating.PromotionFacts(p.pk, p.discount_kind, p.value, p.starts_on, p.ends_on)
+            for p in sub.promotions.all()
+        ),
+    )
 
 
 def tax_table() -> TaxTable:
@@ -188,3 +218,9 @@ def customer_billing_panel(customer_id: int, *, limit: int = 6) -> dict:
         "charges": charges,
         "unbilled_total": sum((c.amount for c in charges), Decimal("0")),
     }
+
+
+def previews() -> QuerySet[BillingPreview]:
+    """The previews, newest first, each with its cycle's run (``run_pk``, None without one)."""
+    runs = BillingRun.objects.filter(cycle_start=OuterRef("cycle_start")).values("pk")[:1]
+    return BillingPreview.objects.annotate(run_pk=Subquery(runs)).order_by("-requested_at", "-id")

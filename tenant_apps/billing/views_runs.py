@@ -23,6 +23,7 @@ from shared_apps.web.utils import add_form_errors
 
 from .choices import RunStatus
 from .models import BillingPreview, BillingRun
+from .selectors import previews
 from .services.runs import (
     billing_preview_request,
     billing_run_resume,
@@ -121,7 +122,7 @@ class RunPreviewView(FunctionRequiredMixin, View):
     function = "billing.run"
 
     def _render(self, request, form, status=200):
-        context = {"form": form, "previews": BillingPreview.objects.all()[:10]}
+        context = {"form": form, "previews": previews()[:10]}
         return render(request, "billing/run_preview.html", context, status=status)
 
     def get(self, request):

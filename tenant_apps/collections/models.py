@@ -61,6 +61,10 @@ class BankReturn(models.Model):
         return self.file_name
 
     @property
+    def finished(self) -> bool:
+        return self.status in (ReturnStatus.DONE, ReturnStatus.FAILED)
+
+    @property
     def progress(self) -> int:
         """Percent of the records imported (0-100)."""
         if self.status == ReturnStatus.DONE:

@@ -737,7 +737,7 @@ def bank_return_process(*, return_id: int) -> BankReturn:
     while True:
         with transaction.atomic():
             batch = BankReturn.objects.select_for_update().get(pk=return_id)
-            if batch.status in (ReturnStatus.DONE, ReturnStatus.FAILED):
+            if batch.finished:
                 return batch
             todo = records[batch.records_done : batch.records_done + RETURN_SLICE]
             actor = Actor(

@@ -21,7 +21,7 @@ from shared_apps.web.utils import add_form_errors
 from tenant_apps.customers.models import Customer
 from tenant_apps.parameters.selectors import company_today
 
-from .choices import PaymentStatus, ReturnStatus
+from .choices import PaymentStatus
 from .forms import BankReturnForm, PaymentFilterForm, PaymentForm, ReverseForm
 from .models import BankReturn
 from .selectors import (
@@ -202,12 +202,8 @@ class BankReturnDetailView(FunctionRequiredMixin, View):
         return render(
             request,
             "collections/bank_return_detail.html",
-            {"batch": batch, "lines": list(batch.lines.all()), "finished": _finished(batch)},
+            {"batch": batch, "lines": list(batch.lines.all()), "finished": batch.finished},
         )
-
-
-def _finished(batch: BankReturn) -> bool:
-    return batch.status in (ReturnStatus.DONE, ReturnStatus.FAILED)
 
 
 class BankReturnProgressView(FunctionRequiredMixin, View):
@@ -217,8 +213,8 @@ class BankReturnProgressView(FunctionRequiredMixin, View):
     function = "collections.manage"
 
     def get(self, request, pk):
-        batch = get_object_or_404(BankReturn.objects.defer("data"), pk=pk)
-        finished = _finished(batch)
+        batch = get_object_or_404(bank_return_list(), pk=pk)
+        finished = batch.finished
         response = render(
             request,
             "collections/_bank_return_progress.html",

@@ -30,7 +30,8 @@ ZERO = Decimal("0.00")
 MONEY_FIELD = DecimalField(max_digits=16, decimal_places=2)
 
 
-def _sum(expression, **kwargs):
+def money_sum(expression, **kwargs):
+    """``Sum`` of money, 0.00 rather than NULL when there is nothing to add."""
     return Coalesce(Sum(expression, **kwargs), Value(ZERO), output_field=MONEY_FIELD)
 
 
@@ -62,12 +63,12 @@ def account_statement(
     if start is not None:
         since = _local_midnight(start, zone)
         opening = Entry.objects.filter(account_id=account_id, posted_at__lt=since).aggregate(
-            total=_sum("amount")
+            total=money_sum("amount")
         )["total"]
         entries = entries.filter(posted_at__gte=since)
     if end is not None:
         entries = entries.filter(posted_at__lt=_local_midnight(end + dt.timedelta(days=1), zone))
-    closing = opening + entries.aggregate(total=_sum("amount"))["total"]
+    closing = opening + entries.aggregate(total=money_sum("amount"))["total"]
     entries = entries.annotate(
         running=Window(
             Sum("amount"),

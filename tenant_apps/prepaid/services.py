@@ -48,7 +48,7 @@ from tenant_apps.billing import rating
 from tenant_apps.billing.choices import InvoiceKind, LineKind
 from tenant_apps.billing.cycles import ARREARS, cycle_containing
 from tenant_apps.billing.models import Invoice
-from tenant_apps.billing.selectors import unbilled_charges
+from tenant_apps.billing.selectors import subscription_facts, unbilled_charges
 from tenant_apps.billing.services.issue import LineSpec, charge_line, invoice_issue
 from tenant_apps.collections import prepaid as rules
 from tenant_apps.collections import quantize
@@ -603,24 +603,6 @@ def prepaid_switch_check(
             )
 
 
-def _facts(sub: Subscription) -> rating.SubscriptionFacts:
-    return rating.SubscriptionFacts(
-        id=sub.pk,
-        customer_id=sub.customer_id,
-        product_id=sub.product_id,
-        plan_id=sub.plan_id,
-        price=sub.price,
-        activated_on=sub.activated_on,
-        ends_on=sub.ends_on,
-        system=sub.product.system,
-        billed_to_group_id=sub.billed_to_group_id,
-        promotions=tuple(
-            rating.PromotionFacts(p.pk, p.discount_kind, p.value, p.starts_on, p.ends_on)
-            for p in sub.promotions.all()
-        ),
-    )
-
-
 def _final_lines(customer: Customer, old: list[Subscription], on: dt.date):
     """The final postpaid invoice's lines and cycle. In arrears the cycle containing ``on`` has
     not been billed: each ended product pays its days of that cycle up to ``on`` (exclusive),
@@ -634,7 +616,9 @@ def _final_lines(customer: Customer, old: list[Subscription], on: dt.date):
         for sub in old:
             if sub.activated_on is None or sub.billed_to_group_id:
                 continue
-            for line in rating.rate_subscription(cycle, _facts(sub), params.currency_decimals):
+            for line in rating.rate_subscription(
+                cycle, subscription_facts(sub), params.currency_decimals
+            ):
                 specs.append(
                     LineSpec(
                         kind=line.kind,

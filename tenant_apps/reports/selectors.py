@@ -35,10 +35,8 @@ from django.db.models import (
     CharField,
     Count,
     DateField,
-    DecimalField,
     F,
     Q,
-    Sum,
     Value,
     When,
 )
@@ -50,10 +48,9 @@ from tenant_apps.billing.models import Invoice, InvoiceLine
 from tenant_apps.catalog.choices import System
 from tenant_apps.collections.choices import PaymentOrigin, PaymentStatus
 from tenant_apps.collections.models import Allocation, Payment
+from tenant_apps.ledger.statement import ZERO, money_sum
 from tenant_apps.parameters.selectors import company_parameters, company_today
 
-ZERO = Decimal("0.00")
-MONEY_FIELD = DecimalField(max_digits=16, decimal_places=2)
 OTHER = "other"
 NOT_ALLOCATED = "not_allocated"
 DAY = "day"
@@ -76,10 +73,6 @@ def origin_label(code: str) -> str:
         return str(PaymentOrigin(code).label)
     except ValueError:
         return code
-
-
-def _sum(expression, **kwargs):
-    return Coalesce(Sum(expression, **kwargs), Value(ZERO), output_field=MONEY_FIELD)
 
 
 # --- billing by cycle and system ------------------------------------------------------------
@@ -164,11 +157,11 @@ def billing_report(
         for r in lines.values("cycle", "sys")
         .annotate(
             n_invoices=Count("invoice_id", distinct=True),
-            s_amount=_sum("amount"),
-            s_added=_sum("added_tax"),
-            s_included=_sum("included_tax"),
+            s_amount=money_sum("amount"),
+            s_added=money_sum("added_tax"),
+            s_included=money_sum("included_tax"),
             n_cancelled=Count("invoice_id", distinct=True, filter=cancelled),
-            s_cancelled=_sum(line_total, filter=cancelled),
+            s_cancelled=money_sum(line_total, filter=cancelled),
         )
         .order_by("cycle", "sys")
     ]
@@ -189,12 +182,12 @@ def billing_report(
 
     aggregates = {
         "n_invoices": Count("id"),
-        "s_amount": _sum("subtotal"),
-        "s_added": _sum("added_tax"),
-        "s_included": _sum("included_tax"),
-        "s_total": _sum("total"),
+        "s_amount": money_sum("subtotal"),
+        "s_added": money_sum("added_tax"),
+        "s_included": money_sum("included_tax"),
+        "s_total": money_sum("total"),
         "n_cancelled": Count("id", filter=inv_cancelled),
-        "s_cancelled": _sum("total", filter=inv_cancelled),
+        "s_cancelled": money_sum("total", filter=inv_cancelled),
     }
     cycles = [
         _invoice_row(r, r["cycle"])
@@ -341,9 +334,9 @@ def collections_report(*, start: dt.date, end: dt.date, group_by: str = DAY) -> 
     found: dict[tuple, CollectionsRow] = {}
     for r in payments.values("period", "origin").annotate(
         n_payments=Count("id", filter=posted),
-        s_amount=_sum("amount", filter=posted),
+        s_amount=money_sum("amount", filter=posted),
         n_reversed=Count("id", filter=reversed_),
-        s_reversed=_sum("amount", filter=reversed_),
+        s_reversed=money_sum("amount", filter=reversed_),
     ):
         found[(r["period"], r["origin"])] = CollectionsRow(
             period=r["period"],
@@ -441,9 +434,9 @@ class AgeingReport:
 def _ageing_aggregates(as_of: dt.date) -> dict:
     aggregates = {}
     for name, condition in _bucket_filters(as_of).items():
-        aggregates[f"amount_{name}"] = _sum("open_amount", filter=condition)
+        aggregates[f"amount_{name}"] = money_sum("open_amount", filter=condition)
         aggregates[f"count_{name}"] = Count("id", filter=condition)
-    aggregates["s_total"] = _sum("open_amount")
+    aggregates["s_total"] = money_sum("open_amount")
     aggregates["n_invoices"] = Count("id")
     return aggregates
 

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from shared_apps.audit.actor import Actor
 
 from ..models import BillingPreview, BillingRun
+from ..selectors import previews
 from ..services.runs import (
     billing_preview_request,
     billing_run_request,
@@ -41,39 +42,44 @@ class RunExceptionOutput(serializers.Serializer):
     )
 
 
-class RunOutput(serializers.ModelSerializer):
+# What a run and a preview both show (models.CycleFigures).
+FIGURES = [
+    "id",
+    "cycle_start",
+    "cycle_end",
+    "timing",
+    "issued_on",
+    "due_on",
+    "status",
+    "progress",
+    "chunks_total",
+    "chunks_done",
+    "invoices_count",
+    "total",
+    "totals_by_system",
+    "exceptions",
+    "error",
+    "requested_by",
+    "requested_at",
+    "finished_at",
+]
+
+
+class FiguresOutput(serializers.ModelSerializer):
     progress = serializers.IntegerField(read_only=True, help_text="Percent of chunks done.")
     totals_by_system = serializers.DictField(child=serializers.DecimalField(**MONEY))
     exceptions = serializers.SerializerMethodField()
 
+    @extend_schema_field(RunExceptionOutput(many=True))
+    def get_exceptions(self, row) -> list[dict]:
+        return RunExceptionOutput(exception_rows(row.exceptions), many=True).data
+
+
+class RunOutput(FiguresOutput):
     class Meta:
         model = BillingRun
-        fields = [
-            "id",
-            "cycle_start",
-            "cycle_end",
-            "timing",
-            "issued_on",
-            "due_on",
-            "status",
-            "progress",
-            "chunks_total",
-            "chunks_done",
-            "invoices_count",
-            "total",
-            "totals_by_system",
-            "exceptions",
-            "error",
-            "requested_by",
-            "requested_at",
-            "started_at",
-            "finished_at",
-        ]
+        fields = [*FIGURES, "started_at"]
         read_only_fields = fields
-
-    @extend_schema_field(RunExceptionOutput(many=True))
-    def get_exceptions(self, run) -> list[dict]:
-        return RunExceptionOutput(exception_rows(run.exceptions), many=True).data
 
 
 class RunStartInput(serializers.Serializer):
@@ -93,47 +99,15 @@ class PreviewInput(serializers.Serializer):
     )
 
 
-class PreviewOutput(serializers.ModelSerializer):
-    progress = serializers.IntegerField(read_only=True, help_text="Percent of chunks computed.")
-    totals_by_system = serializers.DictField(child=serializers.DecimalField(**MONEY))
-    exceptions = serializers.SerializerMethodField()
-    run = serializers.SerializerMethodField(help_text="The cycle's run, when it has one.")
+class PreviewOutput(FiguresOutput):
+    run = serializers.IntegerField(
+        source="run_pk", read_only=True, allow_null=True, help_text="The cycle's run, if any."
+    )
 
     class Meta:
         model = BillingPreview
-        fields = [
-            "id",
-            "cycle_start",
-            "cycle_end",
-            "timing",
-            "issued_on",
-            "due_on",
-            "status",
-            "progress",
-            "chunks_total",
-            "chunks_done",
-            "invoices_count",
-            "total",
-            "totals_by_system",
-            "exceptions",
-            "error",
-            "run",
-            "requested_by",
-            "requested_at",
-            "finished_at",
-        ]
+        fields = [*FIGURES, "run"]
         read_only_fields = fields
-
-    @extend_schema_field(RunExceptionOutput(many=True))
-    def get_exceptions(self, preview) -> list[dict]:
-        return RunExceptionOutput(exception_rows(preview.exceptions), many=True).data
-
-    def get_run(self, preview) -> int | None:
-        return (
-            BillingRun.objects.filter(cycle_start=preview.cycle_start)
-            .values_list("pk", flat=True)
-            .first()
-        )
 
 
 class RunListApi(generics.ListAPIView):
@@ -187,7 +161,7 @@ class PreviewListApi(generics.ListAPIView):
     serializer_class = PreviewOutput
 
     def get_queryset(self):
-        return BillingPreview.objects.order_by("-requested_at", "-id")
+        return previews()
 
     @extend_schema(request=PreviewInput, responses={202: PreviewOutput})
     def post(self, request):
@@ -196,7 +170,9 @@ class PreviewListApi(generics.ListAPIView):
         preview = billing_preview_request(
             actor=Actor.from_request(request), cycle_start=data.validated_data.get("cycle_start")
         )
-        return Response(PreviewOutput(preview).data, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            PreviewOutput(previews().get(pk=preview.pk)).data, status=status.HTTP_202_ACCEPTED
+        )
 
 
 class PreviewDetailApi(generics.RetrieveAPIView):
@@ -204,4 +180,6 @@ class PreviewDetailApi(generics.RetrieveAPIView):
 
     required_function = RUN
     serializer_class = PreviewOutput
-    queryset = BillingPreview.objects.all()
+
+    def get_queryset(self):
+        return previews()

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('cycle_start', models.DateField(verbose_name='cycle start')),
-                ('cycle_end', models.DateField(verbose_name='cycle end')),
+                ('cycle_end', models.DateField(help_text='First day of the next cycle.', verbose_name='cycle end')),
                 ('timing', models.CharField(choices=[('arrears', 'In arrears (the cycle just closed)'), ('advance', 'In advance (the cycle starting)')], max_length=8, verbose_name='timing')),
                 ('issued_on', models.DateField(verbose_name='issue date')),
                 ('due_on', models.DateField(verbose_name='due date')),

@@ -24,7 +24,7 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from shared_apps.audit.actor import Actor
@@ -34,30 +34,12 @@ from .. import rating
 from ..choices import ChargeKind, ChargeSource, ChunkStatus, InvoiceStatus, LineKind, PayerKind
 from ..cycles import ADVANCE, Cycle
 from ..models import BillingChunk, BillingRun, Invoice, InvoiceLine, OneOffCharge
+from ..selectors import subscription_facts
 from .issue import charge_add
 
-__all__ = ["advance_adjust", "subscription_facts"]
+__all__ = ["advance_adjust"]
 
 ZERO = Decimal(0)
-
-
-def subscription_facts(sub) -> rating.SubscriptionFacts:
-    """The rating facts of a subscription row (its product and promotions read)."""
-    return rating.SubscriptionFacts(
-        id=sub.pk,
-        customer_id=sub.customer_id,
-        product_id=sub.product_id,
-        plan_id=sub.plan_id,
-        price=sub.price,
-        activated_on=sub.activated_on,
-        ends_on=sub.ends_on,
-        system=sub.product.system,
-        billed_to_group_id=sub.billed_to_group_id,
-        promotions=tuple(
-            rating.PromotionFacts(p.pk, p.discount_kind, p.value, p.starts_on, p.ends_on)
-            for p in sub.promotions.all()
-        ),
-    )
 
 
 def _ref(cycle_start: dt.date) -> str:
@@ -106,22 +88,19 @@ def _adjust_cycle(actor, sub, facts, run: BillingRun, decimals: int) -> OneOffCh
     invoice = Invoice.objects.filter(payer, run=run).first()
     if invoice is not None and invoice.status == InvoiceStatus.CANCELLED:
         return None
-    billed = ZERO
-    billed_days = 0
+    billed, billed_days = ZERO, 0
     if invoice is not None:
         lines = InvoiceLine.objects.filter(
             invoice=invoice,
             subscription_id=sub.pk,
             kind__in=[LineKind.PRODUCT, LineKind.PROMOTION],
-        )
-        billed = lines.aggregate(total=Sum("amount"))["total"] or ZERO
-        billed_days = sum(
-            line.days or 0 for line in lines.only("days", "kind") if line.kind == LineKind.PRODUCT
-        )
+        ).aggregate(total=Sum("amount"), days=Sum("days", filter=Q(kind=LineKind.PRODUCT)))
+        billed, billed_days = lines["total"] or ZERO, lines["days"] or 0
+    # Every adjustment counts for the next one's key; the cancelled ones not for the amount.
     made = OneOffCharge.objects.filter(
         subscription_id=sub.pk, source=ChargeSource.BILLING, source_ref=_ref(cycle.start)
-    ).exclude(cancelled=True)
-    adjusted = made.aggregate(total=Sum("amount"))["total"] or ZERO
+    ).aggregate(total=Sum("amount", filter=Q(cancelled=False)), count=Count("id"))
+    adjusted = made["total"] or ZERO
     due = rating.rate_subscription(cycle, facts, decimals)
     should = sum((line.amount for line in due), ZERO)
     difference = should - billed - adjusted
@@ -145,7 +124,7 @@ def _adjust_cycle(actor, sub, facts, run: BillingRun, decimals: int) -> OneOffCh
         description=text[:200],
         source=ChargeSource.BILLING,
         source_ref=_ref(cycle.start),
-        idempotency_key=f"advance:{sub.pk}:{cycle.start.isoformat()}:{made.count() + 1}",
+        idempotency_key=f"advance:{sub.pk}:{cycle.start.isoformat()}:{made['count'] + 1}",
         customer=None if group_id else sub.customer,
         group=sub.billed_to_group if group_id else None,
         system=sub.product.system,

@@ -221,3 +221,17 @@ def test_move_to_postpaid_inside_a_cycle_billed_in_advance_charges_the_new_days(
     expected = (Decimal("50.00") * days / cycle.days).quantize(Decimal("0.01"), "ROUND_HALF_UP")
     assert [_adjustments(sub) for sub in new] == [[expected]] * len(new)
     assert all(not s.prepaid and s.activated_on == today for s in new)
+
+
+def test_a_cancelled_adjustment_is_made_again_under_a_new_key(advance, run_cycle):
+    from tenant_apps.billing.services import charge_cancel
+
+    sub = subscribe(price="90.00", activated_on=D(2026, 1, 1))
+    run_cycle(NOV)
+    subscription_cancel(actor=ACTOR, subscription=sub, reason="moving", today=D(2026, 11, 11))
+    charge_cancel(actor=ACTOR, charge=OneOffCharge.objects.get(subscription=sub))
+    sub.refresh_from_db()
+    again = advance_adjust(actor=ACTOR, subscriptions=[sub], since=D(2026, 11, 11))
+    assert [c.amount for c in again] == [Decimal("-60.00")]
+    assert again[0].cancelled is False
+    assert OneOffCharge.objects.filter(subscription=sub).count() == 2
